@@ -1,0 +1,194 @@
+// Package quire holds Quire's domain: papers, daily lists, and the contracts
+// that storage backends fulfil. It imports only the standard library, so every
+// other package can depend on it.
+package quire
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Paper is one arXiv paper, at the latest version Quire has seen.
+type Paper struct {
+	// ID is the canonical arXiv identifier without version, such as
+	// "2406.01234" or "hep-th/9901001".
+	ID string
+	// Version is the latest known version number (1 for v1), 0 when the
+	// source did not say.
+	Version int
+	Title   string
+	// Authors are the author names in the order the paper lists them.
+	Authors  []string
+	Abstract string
+	// Categories are arXiv categories, primary first (e.g. "cs.CL").
+	Categories []string
+	// PublishedAt is when v1 appeared on arXiv; UpdatedAt when the latest
+	// version did. Either may be zero when the source does not say.
+	PublishedAt time.Time
+	UpdatedAt   time.Time
+	Comments    string
+	JournalRef  string
+	DOI         string
+	License     string
+	// ProjectURL and CodeURL are links given by the source or, for code,
+	// found in the abstract or comments.
+	ProjectURL string
+	CodeURL    string
+	// Versions is the version history, oldest first, when the source has it.
+	Versions []Version
+}
+
+// Version is one arXiv version of a paper.
+type Version struct {
+	N         int       `json:"n"`
+	CreatedAt time.Time `json:"created"`
+}
+
+// AbsURL is the paper's abstract page on arXiv.
+func (p *Paper) AbsURL() string { return "https://arxiv.org/abs/" + p.ID }
+
+// PDFURL is the paper's PDF on arXiv (latest version).
+func (p *Paper) PDFURL() string { return "https://arxiv.org/pdf/" + p.ID }
+
+// PrimaryCategory is the first category, or "".
+func (p *Paper) PrimaryCategory() string {
+	if len(p.Categories) == 0 {
+		return ""
+	}
+	return p.Categories[0]
+}
+
+// Validate reports whether p can be stored. It checks only what every source
+// must provide; parsers normalise the rest.
+func (p *Paper) Validate() error {
+	switch {
+	case p.ID == "":
+		return Invalidf("paper has no id")
+	case strings.TrimSpace(p.Title) == "":
+		return Invalidf("paper %s has no title", p.ID)
+	case p.Version < 0:
+		return Invalidf("paper %s has a negative version", p.ID)
+	}
+	return nil
+}
+
+// Merge folds an incoming record for the same paper into the stored one and
+// reports whether anything changed. Sources differ in what they carry (a
+// Hugging Face item has no categories, an arXiv listing has no dates), so a
+// field the incoming record leaves empty never erases a stored value. Content
+// fields (title, abstract, authors) follow the newest version: an incoming
+// record that is older than the stored one does not overwrite them.
+func Merge(stored, in *Paper) (merged Paper, changed bool) {
+	m := *stored
+	older := in.Version != 0 && stored.Version != 0 && in.Version < stored.Version
+	if !older {
+		setString(&m.Title, in.Title)
+		setString(&m.Abstract, in.Abstract)
+		if len(in.Authors) > 0 {
+			m.Authors = in.Authors
+		}
+		if in.Version > m.Version {
+			m.Version = in.Version
+		}
+		if !in.UpdatedAt.IsZero() {
+			m.UpdatedAt = in.UpdatedAt
+		}
+		setString(&m.Comments, in.Comments)
+	}
+	if len(in.Categories) > 0 {
+		m.Categories = in.Categories
+	}
+	// The first publication date never moves later: keep the earliest seen.
+	if !in.PublishedAt.IsZero() && (m.PublishedAt.IsZero() || in.PublishedAt.Before(m.PublishedAt)) {
+		m.PublishedAt = in.PublishedAt
+	}
+	setString(&m.JournalRef, in.JournalRef)
+	setString(&m.DOI, in.DOI)
+	setString(&m.License, in.License)
+	setString(&m.ProjectURL, in.ProjectURL)
+	setString(&m.CodeURL, in.CodeURL)
+	if len(in.Versions) > len(m.Versions) {
+		m.Versions = in.Versions
+	}
+	return m, !m.Equal(stored)
+}
+
+func setString(dst *string, v string) {
+	if v != "" {
+		*dst = v
+	}
+}
+
+// Equal reports whether p and q hold the same values.
+func (p *Paper) Equal(q *Paper) bool {
+	return p.ID == q.ID && p.Version == q.Version && p.Title == q.Title &&
+		slices.Equal(p.Authors, q.Authors) && p.Abstract == q.Abstract &&
+		slices.Equal(p.Categories, q.Categories) &&
+		p.PublishedAt.Equal(q.PublishedAt) && p.UpdatedAt.Equal(q.UpdatedAt) &&
+		p.Comments == q.Comments && p.JournalRef == q.JournalRef && p.DOI == q.DOI &&
+		p.License == q.License && p.ProjectURL == q.ProjectURL && p.CodeURL == q.CodeURL &&
+		slices.EqualFunc(p.Versions, q.Versions, func(a, b Version) bool {
+			return a.N == b.N && a.CreatedAt.Equal(b.CreatedAt)
+		})
+}
+
+// Normalize puts p in the form stores keep: titles and author names on one
+// line, abstracts unwrapped (arXiv hard-wraps them at 80 columns) with
+// paragraph breaks kept, and times in UTC at second precision, so that a
+// record read back compares Equal to the one written.
+func (p *Paper) Normalize() {
+	p.Title = OneLine(p.Title)
+	p.Abstract = Unwrap(p.Abstract)
+	p.Comments = OneLine(p.Comments)
+	p.JournalRef = OneLine(p.JournalRef)
+	p.DOI = strings.TrimSpace(p.DOI)
+	for i, a := range p.Authors {
+		p.Authors[i] = OneLine(a)
+	}
+	p.Authors = slices.DeleteFunc(p.Authors, func(a string) bool { return a == "" })
+	p.PublishedAt = normTime(p.PublishedAt)
+	p.UpdatedAt = normTime(p.UpdatedAt)
+	for i := range p.Versions {
+		p.Versions[i].CreatedAt = normTime(p.Versions[i].CreatedAt)
+	}
+}
+
+func normTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Second)
+}
+
+// OneLine collapses every run of white space in s to one space and trims it.
+func OneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// Unwrap joins hard-wrapped lines of text into paragraphs. A blank line, or a
+// line that starts with indentation after a line break (arXiv's paragraph
+// convention), starts a new paragraph; paragraphs are separated by "\n\n".
+func Unwrap(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	var paras []string
+	var cur []string
+	flush := func() {
+		if len(cur) > 0 {
+			paras = append(paras, strings.Join(cur, " "))
+			cur = cur[:0]
+		}
+	}
+	for i, line := range strings.Split(s, "\n") {
+		if strings.TrimSpace(line) == "" {
+			flush()
+			continue
+		}
+		if i > 0 && len(cur) > 0 && (strings.HasPrefix(line, "  ") || strings.HasPrefix(line, "\t")) {
+			flush()
+		}
+		cur = append(cur, OneLine(line))
+	}
+	flush()
+	return strings.Join(paras, "\n\n")
+}
