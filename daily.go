@@ -64,7 +64,12 @@ func (e *DailyEntry) Normalize() {
 	e.Day = TruncateDay(e.Day)
 	e.Title = OneLine(e.Title)
 	e.SubmittedAt = normTime(e.SubmittedAt)
+	e.PaperID = OneLine(e.PaperID)
 	e.AISummary = OneLine(e.AISummary)
+	e.Submitter.Name = OneLine(e.Submitter.Name)
+	e.Submitter.Fullname = OneLine(e.Submitter.Fullname)
+	e.Submitter.AvatarURL = OneLine(e.Submitter.AvatarURL)
+	e.ThumbnailURL = OneLine(e.ThumbnailURL)
 	for i, k := range e.AIKeywords {
 		e.AIKeywords[i] = OneLine(k)
 	}

@@ -142,10 +142,17 @@ func (p *Paper) Normalize() {
 	p.Abstract = Unwrap(p.Abstract)
 	p.Comments = OneLine(p.Comments)
 	p.JournalRef = OneLine(p.JournalRef)
-	p.DOI = strings.TrimSpace(p.DOI)
+	p.DOI = OneLine(p.DOI)
+	p.License = OneLine(p.License)
+	p.ProjectURL = OneLine(p.ProjectURL)
+	p.CodeURL = OneLine(p.CodeURL)
 	for i, a := range p.Authors {
 		p.Authors[i] = OneLine(a)
 	}
+	for i, c := range p.Categories {
+		p.Categories[i] = OneLine(c)
+	}
+	p.Categories = slices.DeleteFunc(p.Categories, func(c string) bool { return c == "" })
 	p.Authors = slices.DeleteFunc(p.Authors, func(a string) bool { return a == "" })
 	p.PublishedAt = normTime(p.PublishedAt)
 	p.UpdatedAt = normTime(p.UpdatedAt)
@@ -161,9 +168,30 @@ func normTime(t time.Time) time.Time {
 	return t.UTC().Truncate(time.Second)
 }
 
-// OneLine collapses every run of white space in s to one space and trims it.
+// OneLine collapses every run of white space in s to one space and trims it,
+// after Clean.
 func OneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(Clean(s)), " ")
+}
+
+// Clean makes s safe to store on every backend: invalid UTF-8 becomes U+FFFD
+// and control characters other than tab and newline become spaces
+// (PostgreSQL rejects NUL in text, and no source means them).
+func Clean(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if strings.IndexFunc(s, isBadControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isBadControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func isBadControl(r rune) bool {
+	return (r < 0x20 && r != '\t' && r != '\n') || r == 0x7f
 }
 
 // Unwrap joins hard-wrapped lines of text into paragraphs. A blank line, or a
@@ -171,6 +199,7 @@ func OneLine(s string) string {
 // convention), starts a new paragraph; paragraphs are separated by "\n\n".
 func Unwrap(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = Clean(s)
 	var paras []string
 	var cur []string
 	flush := func() {

@@ -1,0 +1,187 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"quire"
+)
+
+// paperColumns are the papers columns in the order scanPaper reads them.
+const paperColumns = `id, version, title, authors, abstract, categories, published_at, updated_at,
+	comments, journal_ref, doi, license, project_url, code_url, versions`
+
+// prefixed returns paperColumns qualified by a table alias.
+func prefixed(alias string) string {
+	cols := strings.Split(paperColumns, ",")
+	for i, c := range cols {
+		cols[i] = alias + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+// paperScan holds the raw column values of one papers row.
+type paperScan struct {
+	p                            quire.Paper
+	authors, categories, version string
+	published, updated           sql.NullInt64
+}
+
+func (s *paperScan) dest() []any {
+	p := &s.p
+	return []any{&p.ID, &p.Version, &p.Title, &s.authors, &p.Abstract, &s.categories,
+		&s.published, &s.updated, &p.Comments, &p.JournalRef, &p.DOI, &p.License,
+		&p.ProjectURL, &p.CodeURL, &s.version}
+}
+
+func (s *paperScan) paper() (*quire.Paper, error) {
+	p := s.p
+	var err error
+	if p.Authors, err = jsonStrings(s.authors); err != nil {
+		return nil, err
+	}
+	if p.Categories, err = jsonStrings(s.categories); err != nil {
+		return nil, err
+	}
+	if p.Versions, err = jsonVersions(s.version); err != nil {
+		return nil, err
+	}
+	p.PublishedAt = timeFromNull(s.published)
+	p.UpdatedAt = timeFromNull(s.updated)
+	return &p, nil
+}
+
+func scanPaper(row scanner) (*quire.Paper, error) {
+	var s paperScan
+	if err := row.Scan(s.dest()...); err != nil {
+		return nil, err
+	}
+	return s.paper()
+}
+
+// FindPaperByID returns the paper with canonical id, or an error of kind
+// quire.ErrNotFound.
+func (db *DB) FindPaperByID(ctx context.Context, id string) (_ *quire.Paper, err error) {
+	defer quire.Wrap(&err, "FindPaperByID(%q)", id)
+	p, err := scanPaper(db.read.QueryRowContext(ctx, `SELECT `+paperColumns+` FROM papers WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, quire.ErrNotFound
+	}
+	return p, err
+}
+
+// CountPapers returns the number of papers in the catalogue.
+func (db *DB) CountPapers(ctx context.Context) (n int, err error) {
+	defer quire.Wrap(&err, "CountPapers")
+	err = db.read.QueryRowContext(ctx, `SELECT count(*) FROM papers`).Scan(&n)
+	return n, err
+}
+
+// UpsertPapers inserts new papers and merges records of known ones, in one
+// transaction (see quire.PaperStore).
+func (db *DB) UpsertPapers(ctx context.Context, papers []*quire.Paper) (stats quire.UpsertStats, err error) {
+	defer quire.Wrap(&err, "UpsertPapers(%d papers)", len(papers))
+	batch, skipped := quire.PreparePapers(papers)
+	stats.Skipped = skipped
+	if len(batch) == 0 {
+		return stats, nil
+	}
+	err = db.transact(ctx, func(tx *sql.Tx) error {
+		ids := make([]string, len(batch))
+		for i, p := range batch {
+			ids[i] = p.ID
+		}
+		existing, err := findPapersByIDs(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO papers (`+paperColumns+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		var upd *sql.Stmt
+		for _, p := range batch {
+			old, ok := existing[p.ID]
+			if !ok {
+				if _, err := ins.ExecContext(ctx, paperArgs(p)...); err != nil {
+					return err
+				}
+				stats.Inserted++
+				continue
+			}
+			merged, changed := quire.Merge(old, p)
+			if !changed {
+				stats.Unchanged++
+				continue
+			}
+			if upd == nil {
+				if upd, err = tx.PrepareContext(ctx, `UPDATE papers SET version = ?2, title = ?3,
+					authors = ?4, abstract = ?5, categories = ?6, published_at = ?7, updated_at = ?8,
+					comments = ?9, journal_ref = ?10, doi = ?11, license = ?12, project_url = ?13,
+					code_url = ?14, versions = ?15 WHERE id = ?1`); err != nil {
+					return err
+				}
+				defer upd.Close()
+			}
+			if _, err := upd.ExecContext(ctx, paperArgs(&merged)...); err != nil {
+				return err
+			}
+			stats.Updated++
+		}
+		return nil
+	})
+	if err != nil {
+		return quire.UpsertStats{}, err
+	}
+	return stats, nil
+}
+
+func paperArgs(p *quire.Paper) []any {
+	return []any{p.ID, p.Version, p.Title, jsonText(p.Authors), p.Abstract, jsonText(p.Categories),
+		unixOrNull(p.PublishedAt), unixOrNull(p.UpdatedAt), p.Comments, p.JournalRef, p.DOI,
+		p.License, p.ProjectURL, p.CodeURL, jsonText(p.Versions)}
+}
+
+// maxParams keeps IN lists well under SQLite's limit on bound parameters.
+const maxParams = 500
+
+// findPapersByIDs returns the stored papers among ids, by id.
+func findPapersByIDs(ctx context.Context, tx *sql.Tx, ids []string) (map[string]*quire.Paper, error) {
+	found := make(map[string]*quire.Paper, len(ids))
+	for start := 0; start < len(ids); start += maxParams {
+		chunk := ids[start:min(start+maxParams, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+paperColumns+` FROM papers WHERE id IN (`+placeholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			p, err := scanPaper(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			found[p.ID] = p
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return found, nil
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}

@@ -1,0 +1,89 @@
+// Package storetest is the conformance suite for quire.Store: every
+// behavioural test of the store lives here and runs against each backend
+// (internal/store/sqlite, internal/store/postgres) on a real database.
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"quire"
+)
+
+// NewStore returns an empty, migrated store for one test and arranges for it
+// to be closed when the test ends.
+type NewStore func(t *testing.T) quire.Store
+
+// Run runs the whole suite, each test on a fresh store.
+func Run(t *testing.T, newStore NewStore) {
+	tests := []struct {
+		name string
+		fn   func(*testing.T, quire.Store)
+	}{
+		{"PaperRoundTrip", testPaperRoundTrip},
+		{"PaperNotFound", testPaperNotFound},
+		{"UpsertPapersIdempotent", testUpsertPapersIdempotent},
+		{"UpsertPapersMerge", testUpsertPapersMerge},
+		{"UpsertPapersSkipsInvalid", testUpsertPapersSkipsInvalid},
+		{"UpsertPapersDuplicatesInBatch", testUpsertPapersDuplicatesInBatch},
+		{"UpsertPapersHostileText", testUpsertPapersHostileText},
+		{"UpsertPapersConcurrent", testUpsertPapersConcurrent},
+		{"UpsertPapersLargeBatch", testUpsertPapersLargeBatch},
+		{"DailyEntryRoundTrip", testDailyEntryRoundTrip},
+		{"DailyEntriesNeedPaper", testDailyEntriesNeedPaper},
+		{"DailyEntriesLatestCounts", testDailyEntriesLatestCounts},
+		{"FindDailyItemsDay", testFindDailyItemsDay},
+		{"FindDailyItemsSortNew", testFindDailyItemsSortNew},
+		{"FindDailyItemsPaging", testFindDailyItemsPaging},
+		{"FindDailyItemsPeriodDedupe", testFindDailyItemsPeriodDedupe},
+		{"FindDailyItemsSubmitter", testFindDailyItemsSubmitter},
+		{"FindDailyItemsBadSort", testFindDailyItemsBadSort},
+		{"FindDailyEntriesByPaper", testFindDailyEntriesByPaper},
+		{"LatestDay", testLatestDay},
+		{"NeighbourDays", testNeighbourDays},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.fn(t, newStore(t))
+		})
+	}
+}
+
+func ctx(t *testing.T) context.Context { return t.Context() }
+
+func day(s string) time.Time {
+	d, err := quire.ParseDay(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func ts(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// MustUpsertPapers stores papers and fails the test on error.
+func MustUpsertPapers(t *testing.T, s quire.Store, papers ...*quire.Paper) quire.UpsertStats {
+	t.Helper()
+	st, err := s.UpsertPapers(ctx(t), papers)
+	if err != nil {
+		t.Fatalf("UpsertPapers: %v", err)
+	}
+	return st
+}
+
+// MustUpsertEntries stores entries and fails the test on error.
+func MustUpsertEntries(t *testing.T, s quire.Store, entries ...*quire.DailyEntry) quire.UpsertStats {
+	t.Helper()
+	st, err := s.UpsertDailyEntries(ctx(t), entries)
+	if err != nil {
+		t.Fatalf("UpsertDailyEntries: %v", err)
+	}
+	return st
+}
