@@ -51,8 +51,8 @@ func testDailyEntriesNeedPaper(t *testing.T, s quire.Store) {
 	st := MustUpsertEntries(t, s,
 		entry("2026-08-21", "2608.19880", 1, 0, ""),
 		entry("2026-08-21", "2608.00000", 1, 0, ""), // not in the catalogue
-		&quire.DailyEntry{PaperID: "2608.19880"},     // no day
-		&quire.DailyEntry{Day: day("2026-08-21")},    // no paper
+		&quire.DailyEntry{PaperID: "2608.19880"},    // no day
+		&quire.DailyEntry{Day: day("2026-08-21")},   // no paper
 	)
 	if st != (quire.UpsertStats{Inserted: 1, Skipped: 3}) {
 		t.Errorf("UpsertDailyEntries = %+v, want 1 inserted, 3 skipped", st)

@@ -1,0 +1,109 @@
+// Package cli implements the quire command: its subcommands, flags and the
+// wiring of configuration, store and server.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"quire/internal/config"
+)
+
+// Env is what a command runs with: its streams and environment, passed in so
+// tests can run commands in-process.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+}
+
+// ErrUsage reports a command line that could not be understood; the usage
+// has been printed already.
+var ErrUsage = errors.New("usage error")
+
+type command struct {
+	name, args, summary string
+	// serve says the command takes the server's options.
+	serve bool
+	run   func(ctx context.Context, env Env, cfg *config.Config, args []string) error
+}
+
+var commands = []command{
+	{name: "serve", summary: "run the web server (loads the demo catalogue into an empty database)", serve: true, run: runServe},
+	{name: "import", args: "FILE...", summary: "import papers from files (daily-papers JSON, arXiv listings, arXiv snapshot; .gz/.zst ok)", run: runImport},
+	{name: "migrate", summary: "apply pending database migrations", run: runMigrate},
+	{name: "config", summary: "print the effective configuration, secrets redacted", serve: true, run: runConfig},
+	{name: "version", summary: "print the version", run: runVersion},
+}
+
+// Run runs the quire command line args (without the program name).
+func Run(ctx context.Context, env Env, args []string) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		if len(args) > 1 {
+			return Run(ctx, env, []string{args[1], "--help"})
+		}
+		usage(env.Stdout)
+		if len(args) == 0 {
+			return ErrUsage
+		}
+		return nil
+	}
+	for _, c := range commands {
+		if c.name != args[0] {
+			continue
+		}
+		fs := flag.NewFlagSet("quire "+c.name, flag.ContinueOnError)
+		fs.SetOutput(env.Stderr)
+		fs.Usage = func() {
+			fmt.Fprintf(env.Stderr, "Usage: quire %s [flags] %s\n\n%s.\n\nFlags:\n", c.name, c.args, capitalise(c.summary))
+			fs.PrintDefaults()
+		}
+		cfg, rest, err := config.Load(fs, args[1:], env.Getenv, c.serve)
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(env.Stdout)
+			fs.Usage()
+			return nil
+		}
+		if err != nil {
+			// flag has printed its own message for bad flags.
+			if !strings.HasPrefix(err.Error(), "flag") && !strings.HasPrefix(err.Error(), "invalid") {
+				fmt.Fprintf(env.Stderr, "quire %s: %v\n", c.name, err)
+			}
+			return ErrUsage
+		}
+		return c.run(ctx, env, cfg, rest)
+	}
+	fmt.Fprintf(env.Stderr, "quire: unknown command %q\n\n", args[0])
+	usage(env.Stderr)
+	return ErrUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Quire is a self-hosted hub for research papers.")
+	fmt.Fprintln(w, "\nUsage: quire COMMAND [flags]\n\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'quire COMMAND --help' for a command's flags. Every flag can also be set")
+	fmt.Fprintln(w, "by a QUIRE_* environment variable ('quire config' lists them).")
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// newLogger builds the process logger from the configuration.
+func newLogger(w io.Writer, cfg *config.Config) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

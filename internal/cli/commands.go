@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strings"
+
+	"quire/internal/config"
+	"quire/internal/ingest"
+	"quire/internal/store"
+)
+
+// Version is the release version, set at build time with
+// -ldflags "-X quire/internal/cli.Version=v1.2.3".
+var Version = "dev"
+
+func runVersion(_ context.Context, env Env, _ *config.Config, _ []string) error {
+	v := Version
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " (" + s.Value[:12] + ")"
+			}
+		}
+		v += " " + info.GoVersion
+	}
+	fmt.Fprintln(env.Stdout, "quire", v)
+	return nil
+}
+
+func runConfig(_ context.Context, env Env, cfg *config.Config, _ []string) error {
+	cfg.Dump(env.Stdout)
+	return nil
+}
+
+func runMigrate(ctx context.Context, env Env, cfg *config.Config, _ []string) error {
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	applied, err := db.Migrate(ctx)
+	for _, name := range applied {
+		fmt.Fprintf(env.Stdout, "applied %s\n", name)
+	}
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintln(env.Stdout, "the schema is up to date")
+	}
+	return nil
+}
+
+// migrationPolicy is how commands treat the schema: a fresh database is set
+// up, an outdated one is migrated only when asked.
+func migrationPolicy(cfg *config.Config) store.MigrationPolicy {
+	if cfg.Migrate {
+		return store.MigrateAlways
+	}
+	return store.MigrateFresh
+}
+
+func runImport(ctx context.Context, env Env, cfg *config.Config, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprintln(env.Stderr, "quire import: no files given (see quire import --help)")
+		return ErrUsage
+	}
+	logger := newLogger(env.Stderr, cfg)
+	db, _, err := store.OpenMigrated(ctx, cfg.DB, migrationPolicy(cfg))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	im := &ingest.Importer{Store: db, Logger: logger, Progress: env.Stderr}
+	var failed []string
+	var total ingest.Summary
+	for _, path := range args {
+		sum, err := im.ImportFile(ctx, path)
+		total.Add(sum)
+		fmt.Fprintf(env.Stdout, "%s: %s\n", path, sum)
+		if err != nil {
+			if errors.Is(err, context.Canceled) {
+				return err
+			}
+			fmt.Fprintf(env.Stderr, "quire import: %v\n", err)
+			failed = append(failed, path)
+		}
+	}
+	if len(args) > 1 {
+		fmt.Fprintf(env.Stdout, "total: %s\n", total)
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("could not import %s", strings.Join(failed, ", "))
+	}
+	return nil
+}

@@ -1,0 +1,182 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"quire/internal/api"
+	"quire/internal/config"
+	"quire/internal/demo"
+	"quire/internal/ingest"
+	"quire/internal/metrics"
+	"quire/internal/middleware"
+	"quire/internal/store"
+	"quire/internal/web"
+)
+
+// Server is a running Quire: its store and HTTP server. Tests start one on
+// 127.0.0.1:0 with a temporary database, as `quire serve` does for real.
+type Server struct {
+	cfg    *config.Config
+	logger *slog.Logger
+	DB     store.DB
+	http   *http.Server
+	ln     net.Listener
+}
+
+// NewServer opens the store (migrating a fresh database, or any database
+// when cfg.Migrate), loads the demo catalogue into an empty one unless
+// cfg.NoDemo, and builds the HTTP handler.
+func NewServer(ctx context.Context, cfg *config.Config, logger *slog.Logger) (_ *Server, err error) {
+	db, applied, err := store.OpenMigrated(ctx, cfg.DB, migrationPolicy(cfg))
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			db.Close()
+		}
+	}()
+	if len(applied) > 0 {
+		logger.Info("migrated the database", "backend", store.Backend(cfg.DB), "applied", applied)
+	}
+	if !cfg.NoDemo {
+		if err := loadDemoIfEmpty(ctx, db, logger); err != nil {
+			return nil, err
+		}
+	}
+	h, err := newHandler(cfg, db, logger)
+	if err != nil {
+		return nil, err
+	}
+	return &Server{
+		cfg:    cfg,
+		logger: logger,
+		DB:     db,
+		http: &http.Server{
+			Handler:           h,
+			ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout:       30 * time.Second,
+			WriteTimeout:      60 * time.Second,
+			IdleTimeout:       120 * time.Second,
+			MaxHeaderBytes:    64 << 10,
+			ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		},
+	}, nil
+}
+
+func loadDemoIfEmpty(ctx context.Context, db store.DB, logger *slog.Logger) error {
+	n, err := db.CountPapers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	logger.Info("the database is empty: loading the demo catalogue (start with --no-demo to skip)")
+	start := time.Now()
+	sum, err := demo.Load(ctx, &ingest.Importer{Store: db, Logger: logger})
+	if err != nil {
+		return fmt.Errorf("loading the demo catalogue: %w", err)
+	}
+	logger.Info("loaded the demo catalogue", "papers", sum.Papers.Inserted, "daily_entries", sum.Entries.Inserted,
+		"took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// newHandler assembles the site: pages at /, the API under /api/, health and
+// metrics beside them, all behind the common middleware.
+func newHandler(cfg *config.Config, db store.DB, logger *slog.Logger) (http.Handler, error) {
+	pages, err := web.New(db, web.Options{Logger: logger, Dev: cfg.Dev})
+	if err != nil {
+		return nil, err
+	}
+	reg := metrics.NewRegistry()
+	mux := http.NewServeMux()
+	mux.Handle("/", pages)
+	mux.Handle("/api/", api.New(db, api.Options{Logger: logger}))
+	mux.Handle("GET /healthz", healthz(db))
+	mux.Handle("GET /metrics", reg.Handler())
+	return middleware.Chain(mux,
+		middleware.RequestLog(logger),
+		middleware.Metrics(reg),
+		middleware.Recover(logger),
+		middleware.SecureHeaders(middleware.SecureOptions{HTTPS: cfg.HTTPS()}),
+		middleware.BodyLimit(cfg.MaxBodyBytes),
+	), nil
+}
+
+// healthz answers 200 when the database answers, 503 otherwise.
+func healthz(db store.DB) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if err := db.Ping(ctx); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "database unavailable")
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	}
+}
+
+// Listen binds the configured address; URL is valid afterwards.
+func (s *Server) Listen() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	s.ln = ln
+	return nil
+}
+
+// URL is the address the server listens on, as an http URL.
+func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
+
+// Serve serves until ctx is done, then shuts down gracefully: it stops
+// accepting connections and waits up to the configured timeout for requests
+// in flight.
+func (s *Server) Serve(ctx context.Context) error {
+	if s.ln == nil {
+		if err := s.Listen(); err != nil {
+			return err
+		}
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- s.http.Serve(s.ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.logger.Info("shutting down", "timeout", s.cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	err := s.http.Shutdown(sctx)
+	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	return err
+}
+
+// Close releases the store.
+func (s *Server) Close() error { return s.DB.Close() }
+
+func runServe(ctx context.Context, env Env, cfg *config.Config, _ []string) error {
+	logger := newLogger(env.Stderr, cfg)
+	slog.SetDefault(logger)
+	srv, err := NewServer(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	if err := srv.Listen(); err != nil {
+		return err
+	}
+	logger.Info("serving", "url", srv.URL(), "backend", store.Backend(cfg.DB))
+	return srv.Serve(ctx)
+}

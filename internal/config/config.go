@@ -1,0 +1,185 @@
+// Package config holds Quire's settings: one table of options, each settable
+// by a command-line flag or a QUIRE_* environment variable, with defaults,
+// validation at start, and a dump with secrets redacted.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Config is the effective configuration of one quire process.
+type Config struct {
+	// DB is a SQLite file path or a postgres:// URL.
+	DB string
+	// Addr is the host:port the server listens on.
+	Addr string
+	// BaseURL is the public URL of the site, used in absolute links;
+	// derived from Addr when empty.
+	BaseURL string
+	// Migrate applies pending schema migrations at start.
+	Migrate bool
+	// NoDemo starts with an empty catalogue instead of loading the demo.
+	NoDemo bool
+	// Dev re-reads templates on each request.
+	Dev bool
+	// LogLevel and LogFormat ("text" or "json") configure the log.
+	LogLevel  slog.Level
+	LogFormat string
+	// MaxBodyBytes bounds request bodies.
+	MaxBodyBytes int64
+	// ShutdownTimeout bounds the graceful shutdown.
+	ShutdownTimeout time.Duration
+
+	// sources records where each option's value came from, for Dump.
+	sources map[string]string
+}
+
+// Default returns the configuration with every option at its default.
+func Default() *Config {
+	c := &Config{sources: map[string]string{}}
+	for _, o := range options {
+		if err := o.set(c, o.def); err != nil {
+			panic(fmt.Sprintf("config: default of %s: %v", o.env, err))
+		}
+		c.sources[o.env] = "default"
+	}
+	return c
+}
+
+// Load builds the configuration for a command: defaults, overridden by the
+// environment (getenv), overridden by flags in args. It registers the
+// options' flags on fs (only the server's when serve is true), parses args
+// and returns the remaining arguments. Values are validated; the error says which
+// option is wrong and why.
+func Load(fs *flag.FlagSet, args []string, getenv func(string) string, serve bool) (*Config, []string, error) {
+	c := Default()
+	for _, o := range options {
+		if o.serveOnly && !serve {
+			continue
+		}
+		usage := o.usage + " (env " + o.env + ", default " + quoteDefault(o.def) + ")"
+		set := func(v string) error {
+			if err := o.set(c, v); err != nil {
+				return err
+			}
+			c.sources[o.env] = "flag --" + o.flag
+			return nil
+		}
+		if o.boolean {
+			fs.BoolFunc(o.flag, usage, set)
+		} else {
+			fs.Func(o.flag, usage, set)
+		}
+	}
+	// The environment first, so that flags parsed next override it.
+	for _, o := range options {
+		v, src, err := lookupEnv(o, getenv)
+		if err != nil {
+			return nil, nil, err
+		}
+		if src == "" {
+			continue
+		}
+		if err := o.set(c, v); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", src, err)
+		}
+		c.sources[o.env] = "env " + src
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, nil, err
+	}
+	return c, fs.Args(), nil
+}
+
+// lookupEnv reads an option from the environment; a secret may instead be
+// read from the file named by its _FILE variable (for container secrets).
+func lookupEnv(o option, getenv func(string) string) (value, source string, err error) {
+	if v := getenv(o.env); v != "" {
+		return v, o.env, nil
+	}
+	if !o.secret {
+		return "", "", nil
+	}
+	path := getenv(o.env + "_FILE")
+	if path == "" {
+		return "", "", nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", "", fmt.Errorf("%s_FILE: %w", o.env, err)
+	}
+	return strings.TrimSpace(string(b)), o.env + "_FILE", nil
+}
+
+// Validate checks the values together.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.DB == "" {
+		errs = append(errs, errors.New("QUIRE_DB: must name a SQLite file or a postgres:// URL"))
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("QUIRE_ADDR: %q is not host:port", c.Addr))
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("QUIRE_BASE_URL: %q is not an http(s) URL", c.BaseURL))
+		}
+	}
+	if c.MaxBodyBytes < 1024 {
+		errs = append(errs, fmt.Errorf("QUIRE_MAX_BODY_BYTES: %d is too small (at least 1024)", c.MaxBodyBytes))
+	}
+	if c.ShutdownTimeout <= 0 {
+		errs = append(errs, errors.New("QUIRE_SHUTDOWN_TIMEOUT: must be positive"))
+	}
+	return errors.Join(errs...)
+}
+
+// PublicURL is BaseURL, or the URL Addr serves when BaseURL is unset.
+func (c *Config) PublicURL() string {
+	if c.BaseURL != "" {
+		return strings.TrimSuffix(c.BaseURL, "/")
+	}
+	host, port, _ := net.SplitHostPort(c.Addr)
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// HTTPS reports whether the site is served over HTTPS.
+func (c *Config) HTTPS() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// Dump writes the effective values, one per line with their source, secrets
+// redacted.
+func (c *Config) Dump(w io.Writer) {
+	sorted := append([]option(nil), options...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].env < sorted[j].env })
+	for _, o := range sorted {
+		v := o.get(c)
+		if o.redact != nil {
+			v = o.redact(v)
+		}
+		fmt.Fprintf(w, "%s=%s\t# %s\n", o.env, v, c.sources[o.env])
+	}
+}
+
+func quoteDefault(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return s
+}

@@ -1,0 +1,115 @@
+package config
+
+import (
+	"flag"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(kv map[string]string) func(string) string {
+	return func(k string) string { return kv[k] }
+}
+
+func load(t *testing.T, args []string, kv map[string]string) (*Config, []string, error) {
+	t.Helper()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return Load(fs, args, env(kv), true)
+}
+
+func TestLoadDefaults(t *testing.T) {
+	c, rest, err := load(t, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DB != "quire.db" || c.Addr != "localhost:8080" || c.Migrate || c.NoDemo ||
+		c.LogLevel != slog.LevelInfo || c.LogFormat != "text" || c.MaxBodyBytes != 1<<20 ||
+		c.ShutdownTimeout != 10*time.Second || len(rest) != 0 {
+		t.Errorf("defaults = %+v, rest %v", c, rest)
+	}
+	if got := c.PublicURL(); got != "http://localhost:8080" {
+		t.Errorf("PublicURL() = %q", got)
+	}
+}
+
+func TestLoadPrecedence(t *testing.T) {
+	kv := map[string]string{"QUIRE_ADDR": "127.0.0.1:9000", "QUIRE_DB": "env.db", "QUIRE_RUN_MIGRATIONS": "true"}
+	c, rest, err := load(t, []string{"--db", "flag.db", "--no-demo", "extra"}, kv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DB != "flag.db" || c.Addr != "127.0.0.1:9000" || !c.Migrate || !c.NoDemo {
+		t.Errorf("config = %+v", c)
+	}
+	if len(rest) != 1 || rest[0] != "extra" {
+		t.Errorf("rest = %v", rest)
+	}
+}
+
+func TestLoadSecretFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "db")
+	os.WriteFile(path, []byte("postgres://u:pw@h/db\n"), 0o600)
+	c, _, err := load(t, nil, map[string]string{"QUIRE_DB_FILE": path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DB != "postgres://u:pw@h/db" {
+		t.Errorf("DB = %q", c.DB)
+	}
+}
+
+func TestLoadInvalid(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"addr", []string{"--addr", "nonsense"}, nil, "QUIRE_ADDR"},
+		{"level", nil, map[string]string{"QUIRE_LOG_LEVEL": "loud"}, "log level"},
+		{"format", []string{"--log-format", "xml"}, nil, "log format"},
+		{"bool", nil, map[string]string{"QUIRE_NO_DEMO": "perhaps"}, "true or false"},
+		{"body", []string{"--max-body-bytes", "10"}, nil, "too small"},
+		{"base", []string{"--base-url", "ftp://x"}, nil, "QUIRE_BASE_URL"},
+		{"timeout", []string{"--shutdown-timeout", "soon"}, nil, "duration"},
+		{"file", nil, map[string]string{"QUIRE_DB_FILE": "/nonexistent/secret"}, "QUIRE_DB_FILE"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := load(t, tc.args, tc.env)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Load error = %v, want mention of %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestServeOnlyFlags(t *testing.T) {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if _, _, err := Load(fs, []string{"--addr", "x:1"}, env(nil), false); err == nil {
+		t.Error("import accepted --addr")
+	}
+}
+
+func TestDumpRedacts(t *testing.T) {
+	c, _, err := load(t, []string{"--db", "postgres://quire:s3cret@db.example:5432/quire?sslmode=disable"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	c.Dump(&b)
+	out := b.String()
+	if strings.Contains(out, "s3cret") {
+		t.Errorf("Dump shows the password:\n%s", out)
+	}
+	for _, want := range []string{"QUIRE_DB=postgres://quire:REDACTED@db.example:5432/quire?sslmode=disable\t# flag --db", "QUIRE_ADDR=localhost:8080\t# default"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("Dump lacks %q:\n%s", want, out)
+		}
+	}
+}

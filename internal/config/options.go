@@ -1,0 +1,144 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// option is one setting: its flag, its environment variable, its default
+// and how to parse and print it.
+type option struct {
+	flag, env, def, usage string
+	// secret options may also be read from a file named by env+"_FILE".
+	secret bool
+	// redact hides the secret parts of a value in Dump.
+	redact func(string) string
+	// boolean options are flags that need no value (--migrate).
+	boolean bool
+	// serveOnly options concern the server; other commands do not take
+	// them as flags (the environment still sets them, for quire config).
+	serveOnly bool
+	set       func(c *Config, v string) error
+	get       func(c *Config) string
+}
+
+// options is the table of every setting.
+var options = []option{
+	{
+		flag: "db", env: "QUIRE_DB", def: "quire.db",
+		usage:  "database: a SQLite file path or a postgres:// URL",
+		secret: true, redact: redactURL,
+		set: func(c *Config, v string) error { c.DB = strings.TrimSpace(v); return nil },
+		get: func(c *Config) string { return c.DB },
+	},
+	{
+		flag: "addr", serveOnly: true, env: "QUIRE_ADDR", def: "localhost:8080",
+		usage: "address to listen on, host:port",
+		set:   func(c *Config, v string) error { c.Addr = strings.TrimSpace(v); return nil },
+		get:   func(c *Config) string { return c.Addr },
+	},
+	{
+		flag: "base-url", serveOnly: true, env: "QUIRE_BASE_URL", def: "",
+		usage: "public URL of the site, for absolute links (default: derived from the address)",
+		set:   func(c *Config, v string) error { c.BaseURL = strings.TrimSpace(v); return nil },
+		get:   func(c *Config) string { return c.BaseURL },
+	},
+	{
+		flag: "migrate", boolean: true, env: "QUIRE_RUN_MIGRATIONS", def: "false",
+		usage: "apply pending database migrations at start",
+		set:   boolSetter(func(c *Config) *bool { return &c.Migrate }),
+		get:   func(c *Config) string { return strconv.FormatBool(c.Migrate) },
+	},
+	{
+		flag: "no-demo", boolean: true, env: "QUIRE_NO_DEMO", def: "false",
+		usage: "start with an empty catalogue instead of loading the demo papers",
+		set:   boolSetter(func(c *Config) *bool { return &c.NoDemo }),
+		get:   func(c *Config) string { return strconv.FormatBool(c.NoDemo) },
+	},
+	{
+		flag: "dev", serveOnly: true, boolean: true, env: "QUIRE_DEV", def: "false",
+		usage: "development mode: re-read templates on every request",
+		set:   boolSetter(func(c *Config) *bool { return &c.Dev }),
+		get:   func(c *Config) string { return strconv.FormatBool(c.Dev) },
+	},
+	{
+		flag: "log-level", env: "QUIRE_LOG_LEVEL", def: "info",
+		usage: "log level: debug, info, warn or error",
+		set: func(c *Config, v string) error {
+			if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+				return fmt.Errorf("log level %q: want debug, info, warn or error", v)
+			}
+			return nil
+		},
+		get: func(c *Config) string { return strings.ToLower(c.LogLevel.String()) },
+	},
+	{
+		flag: "log-format", env: "QUIRE_LOG_FORMAT", def: "text",
+		usage: "log format: text or json",
+		set: func(c *Config, v string) error {
+			if v != "text" && v != "json" {
+				return fmt.Errorf("log format %q: want text or json", v)
+			}
+			c.LogFormat = v
+			return nil
+		},
+		get: func(c *Config) string { return c.LogFormat },
+	},
+	{
+		flag: "max-body-bytes", serveOnly: true, env: "QUIRE_MAX_BODY_BYTES", def: "1048576",
+		usage: "largest request body accepted, in bytes",
+		set: func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return fmt.Errorf("max body bytes %q: not a number", v)
+			}
+			c.MaxBodyBytes = n
+			return nil
+		},
+		get: func(c *Config) string { return strconv.FormatInt(c.MaxBodyBytes, 10) },
+	},
+	{
+		flag: "shutdown-timeout", serveOnly: true, env: "QUIRE_SHUTDOWN_TIMEOUT", def: "10s",
+		usage: "how long a graceful shutdown waits for requests in flight",
+		set: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return fmt.Errorf("shutdown timeout %q: not a duration such as 10s", v)
+			}
+			c.ShutdownTimeout = d
+			return nil
+		},
+		get: func(c *Config) string { return c.ShutdownTimeout.String() },
+	},
+}
+
+func boolSetter(field func(*Config) *bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", v)
+		}
+		*field(c) = b
+		return nil
+	}
+}
+
+// redactURL hides the password of a URL; other values pass unchanged.
+func redactURL(v string) string {
+	u, err := url.Parse(v)
+	if err != nil || u.User == nil {
+		return v
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "REDACTED")
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "REDACTED")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}

@@ -1,0 +1,192 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"quire"
+	"quire/internal/progress"
+)
+
+func addInt64(p *int64, n int64) { atomic.AddInt64(p, n) }
+
+// run is one import: a reader goroutine cuts the input into chunks, workers
+// parse chunks in parallel, and the calling goroutine writes their results
+// in input order, so that a later record of a paper always wins.
+type run struct {
+	im      *Importer
+	name    string
+	src     *source
+	counted *countingReader
+	bar     *progress.Bar
+
+	sum      Summary
+	papers   []*quire.Paper
+	entries  []*quire.DailyEntry
+	problems int
+}
+
+type chunk struct {
+	recs []record
+	out  []parsed
+	done chan struct{}
+}
+
+const (
+	chunkRecords = 256
+	chunkBytes   = 4 << 20
+)
+
+func (r *run) do(ctx context.Context) (Summary, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := r.im.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	todo := make(chan *chunk, workers)
+	ordered := make(chan *chunk, 2*workers)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(todo)
+		defer close(ordered)
+		readErr <- r.read(ctx, todo, ordered)
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range todo {
+				c.out = make([]parsed, len(c.recs))
+				for i, rec := range c.recs {
+					c.out[i] = r.src.parse(rec)
+				}
+				close(c.done)
+			}
+		}()
+	}
+	err := r.write(ctx, ordered)
+	cancel()
+	// Drain so the reader and workers can finish, then wait for them.
+	for range ordered {
+	}
+	wg.Wait()
+	if rerr := <-readErr; err == nil && rerr != nil && !errors.Is(rerr, context.Canceled) {
+		// The input broke off (truncated or corrupt): what came before
+		// is stored; say where it stopped.
+		err = fmt.Errorf("%s: %w", r.name, rerr)
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	return r.sum, err
+}
+
+// read cuts the input into chunks and hands each to a worker and, in order,
+// to the writer.
+func (r *run) read(ctx context.Context, todo, ordered chan<- *chunk) error {
+	for {
+		c := &chunk{done: make(chan struct{})}
+		size := 0
+		var err error
+		for len(c.recs) < chunkRecords && size < chunkBytes {
+			var rec record
+			rec, err = r.src.next()
+			if err != nil {
+				break
+			}
+			c.recs = append(c.recs, rec)
+			size += len(rec.data)
+		}
+		if len(c.recs) > 0 {
+			select {
+			case todo <- c:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			select {
+			case ordered <- c:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// write stores parsed records in batches, in input order.
+func (r *run) write(ctx context.Context, ordered <-chan *chunk) error {
+	batch := r.im.BatchSize
+	if batch <= 0 {
+		batch = 1000
+	}
+	for c := range ordered {
+		select {
+		case <-c.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		for _, p := range c.out {
+			r.sum.Read += p.read
+			r.papers = append(r.papers, p.papers...)
+			r.entries = append(r.entries, p.entries...)
+			for _, prob := range p.problems {
+				r.report(prob)
+			}
+		}
+		if len(r.papers) >= batch {
+			if err := r.flush(ctx); err != nil {
+				return err
+			}
+		}
+		if r.bar != nil {
+			r.bar.Set(atomic.LoadInt64(&r.counted.n), int64(r.sum.Read))
+		}
+	}
+	return r.flush(ctx)
+}
+
+// flush writes the pending papers, then the entries that refer to them.
+func (r *run) flush(ctx context.Context) error {
+	if len(r.papers) > 0 {
+		st, err := r.im.Store.UpsertPapers(ctx, r.papers)
+		if err != nil {
+			return err
+		}
+		r.sum.Papers.Add(st)
+		r.papers = r.papers[:0]
+	}
+	if len(r.entries) > 0 {
+		st, err := r.im.Store.UpsertDailyEntries(ctx, r.entries)
+		if err != nil {
+			return err
+		}
+		r.sum.Entries.Add(st)
+		r.entries = r.entries[:0]
+	}
+	return nil
+}
+
+func (r *run) report(p Problem) {
+	p.File = r.name
+	r.sum.Skipped++
+	if len(r.sum.Problems) < maxProblems {
+		r.sum.Problems = append(r.sum.Problems, p)
+	}
+	msg := quire.UserMessage(p.Err)
+	if msg == "" {
+		msg = p.Err.Error()
+	}
+	r.im.logger().Warn("skipped a malformed record", "file", p.File, "line", p.Line, "item", p.Item, "error", msg)
+}
