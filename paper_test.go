@@ -1,0 +1,92 @@
+package quire
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestUnwrap(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"  A fully differential calculation is\npresented for the production.\n", "A fully differential calculation is presented for the production."},
+		{"First paragraph\nwraps here.\n  Second paragraph\nalso wraps.", "First paragraph wraps here.\n\nSecond paragraph also wraps."},
+		{"One.\n\n\nTwo.", "One.\n\nTwo."},
+		{"tabs\tand  spaces\r\nacross", "tabs and spaces across"},
+		{"nul\x00byte and \xffbad utf8", "nul byte and \uFFFDbad utf8"},
+		{"", ""},
+	} {
+		if got := Unwrap(tc.in); got != tc.want {
+			t.Errorf("Unwrap(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestMerge(t *testing.T) {
+	t1 := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	t2 := t1.AddDate(0, 1, 0)
+	stored := Paper{ID: "2401.00001", Version: 2, Title: "T2", Abstract: "A2", Authors: []string{"a"},
+		PublishedAt: t1, Categories: []string{"cs.CL"}}
+	for _, tc := range []struct {
+		name    string
+		in      Paper
+		want    Paper
+		changed bool
+	}{
+		{"same", stored, stored, false},
+		{"empty fields keep values", Paper{ID: stored.ID}, stored, false},
+		{"older version keeps content", Paper{ID: stored.ID, Version: 1, Title: "T1", DOI: "10.1/x"},
+			func() Paper { p := stored; p.DOI = "10.1/x"; return p }(), true},
+		{"newer version replaces content", Paper{ID: stored.ID, Version: 3, Title: "T3", UpdatedAt: t2},
+			func() Paper { p := stored; p.Version, p.Title, p.UpdatedAt = 3, "T3", t2; return p }(), true},
+		{"unknown version updates content", Paper{ID: stored.ID, Title: "Retitled"},
+			func() Paper { p := stored; p.Title = "Retitled"; return p }(), true},
+		{"earliest publication wins", Paper{ID: stored.ID, PublishedAt: t2}, stored, false},
+		{"earlier publication replaces", Paper{ID: stored.ID, PublishedAt: t1.AddDate(0, 0, -1)},
+			func() Paper { p := stored; p.PublishedAt = t1.AddDate(0, 0, -1); return p }(), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, changed := Merge(&stored, &tc.in)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Merge mismatch (-want +got):\n%s", diff)
+			}
+			if changed != tc.changed {
+				t.Errorf("Merge changed = %v, want %v", changed, tc.changed)
+			}
+		})
+	}
+}
+
+func TestPreparePapers(t *testing.T) {
+	in := []*Paper{
+		{ID: "2401.00001", Version: 1, Title: "  Old\n  title ", Authors: []string{" A ", ""}},
+		nil,
+		{ID: "2401.00002"},
+		{ID: "2401.00001", Version: 2, Title: "New title"},
+	}
+	out, skipped := PreparePapers(in)
+	if skipped != 2 || len(out) != 1 {
+		t.Fatalf("PreparePapers = %d papers, %d skipped; want 1, 2", len(out), skipped)
+	}
+	want := &Paper{ID: "2401.00001", Version: 2, Title: "New title", Authors: []string{"A"}}
+	if diff := cmp.Diff(want, out[0]); diff != "" {
+		t.Errorf("PreparePapers mismatch (-want +got):\n%s", diff)
+	}
+	if in[0].Title != "  Old\n  title " || len(in[0].Authors) != 2 {
+		t.Errorf("PreparePapers modified its input: %+v", in[0])
+	}
+}
+
+func TestMergeEntry(t *testing.T) {
+	day := time.Date(2025, 6, 16, 0, 0, 0, 0, time.UTC)
+	stored := DailyEntry{Day: day, PaperID: "2506.00001", Upvotes: 5, AISummary: "S", Submitter: Submitter{Name: "ak"}}
+	got, changed := MergeEntry(&stored, &DailyEntry{Day: day, PaperID: "2506.00001", Upvotes: 9, NumComments: 2})
+	want := stored
+	want.Upvotes, want.NumComments = 9, 2
+	if diff := cmp.Diff(want, got); diff != "" || !changed {
+		t.Errorf("MergeEntry mismatch (-want +got):\n%s changed=%v", diff, changed)
+	}
+	if _, changed := MergeEntry(&stored, &stored); changed {
+		t.Error("MergeEntry(same) reported a change")
+	}
+}
