@@ -42,8 +42,8 @@ const (
 	chunkBytes   = 4 << 20
 )
 
-func (r *run) do(ctx context.Context) (Summary, error) {
-	ctx, cancel := context.WithCancel(ctx)
+func (r *run) do(parent context.Context) (Summary, error) {
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	workers := r.im.Workers
 	if workers <= 0 {
@@ -83,7 +83,7 @@ func (r *run) do(ctx context.Context) (Summary, error) {
 		err = fmt.Errorf("%s: %w", r.name, rerr)
 	}
 	if err == nil {
-		err = ctx.Err()
+		err = parent.Err()
 	}
 	return r.sum, err
 }

@@ -1,0 +1,41 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"quire"
+	"quire/internal/arxiv"
+)
+
+// paper serves GET /api/papers/{id}. Any id form that arxiv.ParseID accepts
+// is looked up under its canonical id.
+func (h *Handler) paper(w http.ResponseWriter, r *http.Request) error {
+	raw := r.PathValue("id")
+	id, _, err := arxiv.ParseID(raw)
+	if err != nil {
+		return err // of kind quire.ErrInvalid, with a message for users
+	}
+	ctx := r.Context()
+	p, err := h.store.FindPaperByID(ctx, id)
+	if err != nil {
+		if errors.Is(err, quire.ErrNotFound) {
+			return quire.NotFoundf("Paper not found")
+		}
+		return err
+	}
+	entries, err := h.store.FindDailyEntriesByPaper(ctx, id)
+	if err != nil {
+		return err
+	}
+	var newest *quire.DailyEntry
+	if len(entries) > 0 {
+		newest = entries[0]
+	}
+	out := newPaper(p, newest)
+	out.Categories = p.Categories
+	out.ArxivURL = p.AbsURL()
+	out.PDFURL = p.PDFURL()
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}

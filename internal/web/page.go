@@ -1,0 +1,84 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"quire"
+)
+
+// BasePage holds what the layout needs on every page.
+type BasePage struct {
+	// PageTitle is the text of <title>. (Not "Title": pages embed BasePage
+	// and have titles of their own, which would shadow it.)
+	PageTitle string
+	// Description is the meta description.
+	Description string
+	// Nav is the header link to mark as current: "day", "week", "month" or "".
+	Nav string
+	// WeekHref and MonthHref point at the current week and month.
+	WeekHref  string
+	MonthHref string
+}
+
+// Link is a labelled URL; an empty Href means the link is disabled.
+type Link struct {
+	Label  string
+	Href   string
+	Active bool
+}
+
+// base fills in the layout's fields. The site name is appended to title.
+func (h *Handler) base(title, description, nav string) BasePage {
+	now := h.now()
+	full := "Quire"
+	if title != "" {
+		full = title + " · Quire"
+	}
+	return BasePage{
+		PageTitle:   full,
+		Description: description,
+		Nav:         nav,
+		WeekHref:    periodPath(quire.WeekPeriod(now)),
+		MonthHref:   periodPath(quire.MonthPeriod(now)),
+	}
+}
+
+// dateLayout is how pages show days: "Jun 16, 2025".
+const dateLayout = "Jan 2, 2006"
+
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(dateLayout)
+}
+
+// plural returns "1 author", "12 authors".
+func plural(n int, noun string) string {
+	s := strconv.Itoa(n) + " " + noun
+	if n != 1 {
+		s += "s"
+	}
+	return s
+}
+
+// snippet shortens s to at most max bytes, cutting at a word boundary.
+func snippet(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && s[cut] != ' ' {
+		cut--
+	}
+	if cut == 0 {
+		cut = max
+		// Do not split a UTF-8 sequence.
+		for cut > 0 && s[cut]&0xC0 == 0x80 {
+			cut--
+		}
+	}
+	return strings.TrimRight(s[:cut], " ,;:") + "…"
+}

@@ -1,0 +1,121 @@
+package web
+
+import (
+	"io"
+	"io/fs"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// populated has a filled-in value of every page type, so that each
+// template runs through its branches with data as well as without.
+var populated = map[string]any{
+	"list.html": &ListPage{
+		BasePage:   BasePage{PageTitle: "Papers · Quire", Description: "d", Nav: "day", WeekHref: "/papers/week/2025-W25", MonthHref: "/papers/month/2025-06"},
+		Heading:    "Jun 16, 2025",
+		Subheading: "Monday",
+		Notice:     "No papers yet today — showing Jun 16, 2025.",
+		Tabs:       []Link{{Label: "Daily", Href: "/papers/date/2025-06-16", Active: true}},
+		Prev:       Link{Label: "Jun 13, 2025", Href: "/papers/date/2025-06-13"},
+		Next:       Link{Label: "Jun 17, 2025", Href: "/papers/date/2025-06-17"},
+		Sorts:      []Link{{Label: "Newest", Href: "?sort=new"}},
+		Cards: []Card{{
+			Href: "/papers/2506.10892", Title: "The Diffusion Duality", Snippet: "Duo…", AISummary: true,
+			Authors: "6 authors", Date: "Jun 12, 2025", DateISO: "2025-06-12", Upvotes: 5, Comments: "1 comment",
+			CodeURL: "https://github.com/s-sahoo/duo", Thumbnail: "https://example.org/t.png", SubmittedBy: "s-sahoo",
+		}},
+		PrevPage:   "?p=1",
+		NextPage:   "?p=3",
+		PageNumber: 2,
+	},
+	"paper.html": &PaperPage{
+		BasePage:  BasePage{PageTitle: "The Diffusion Duality · Quire"},
+		ID:        "2506.10892",
+		Title:     "The Diffusion Duality",
+		Authors:   []string{"Subham Sekhar Sahoo", "Justin Deschenaux"},
+		Abstract:  []string{"First.", "Second."},
+		AISummary: "Duo improves…", Keywords: []string{"Gaussian diffusion"},
+		Listed: true, Upvotes: 5, Comments: "1 comment",
+		Categories: []string{"cs.LG"},
+		Published:  "Jun 12, 2025", PublishedISO: "2025-06-12", Updated: "Jun 14, 2025", UpdatedISO: "2025-06-14",
+		ArxivComments: "12 pages", JournalRef: "J. Phys. 1 (2025)",
+		Links:  []Link{{Label: "PDF", Href: "https://arxiv.org/pdf/2506.10892"}},
+		Lists:  []Link{{Label: "Jun 16, 2025 · 5 upvotes", Href: "/papers/date/2025-06-16"}},
+		BibTeX: "@misc{x,\n}",
+	},
+	"error.html": &ErrorPage{BasePage: BasePage{PageTitle: "Page not found · Quire"}, Status: 404, Heading: "Page not found", Message: "Nothing here."},
+}
+
+// TestTemplates executes every page template with a zero value of its data
+// type and with a populated one.
+func TestTemplates(t *testing.T) {
+	s, err := loadSite(embedded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, zero := range pages {
+		t.Run(name, func(t *testing.T) {
+			full, ok := populated[name]
+			if !ok {
+				t.Fatalf("no populated %T for %s in this test", zero, name)
+			}
+			if reflect.TypeOf(full).Elem() != reflect.TypeOf(zero) {
+				t.Fatalf("populated value is %T, page renders %T", full, zero)
+			}
+			for _, data := range []any{reflect.New(reflect.TypeOf(zero)).Interface(), full} {
+				var b strings.Builder
+				if err := s.pages[name].ExecuteTemplate(&b, "layout", data); err != nil {
+					t.Fatalf("executing with %+v: %v", data, err)
+				}
+				if !strings.Contains(b.String(), "</html>") {
+					t.Errorf("output is cut short:\n%s", b.String())
+				}
+			}
+		})
+	}
+}
+
+// withFile returns the embedded files plus one more.
+func withFile(t *testing.T, name, content string) fs.FS {
+	t.Helper()
+	m := fstest.MapFS{}
+	err := fs.WalkDir(embedded, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		f, err := embedded.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		data, err := io.ReadAll(f)
+		m[path] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m[name] = &fstest.MapFile{Data: []byte(content)}
+	return m
+}
+
+func TestLoadSiteRejects(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, content, want string
+	}{
+		{"unknown page", "templates/stray.html", `{{define "content"}}x{{end}}`, "not a known page"},
+		{"unused partial", "templates/_partials/stray.html", `{{define "stray"}}x{{end}}`, "not used"},
+		{"bad syntax", "templates/error.html", `{{define "content"}}{{if}}{{end}}`, "error.html"},
+		{"page without content", "templates/error.html", `<p>no content</p>`, `does not define "content"`},
+		{"unknown asset type", "static/notes.txt", "hello", "content type"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := loadSite(withFile(t, tc.file, tc.content))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("loadSite with %s: error %v, want one mentioning %q", tc.file, err, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,99 @@
+// Package web serves Quire's HTML pages: the daily, weekly and monthly lists
+// of papers and a page per paper. Pages are rendered on the server from
+// html/template files embedded in the binary and work without JavaScript.
+package web
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"quire"
+)
+
+// Store is the part of quire.Store the pages read.
+type Store interface {
+	FindPaperByID(ctx context.Context, id string) (*quire.Paper, error)
+	FindDailyItems(ctx context.Context, f quire.DailyFilter) (items []*quire.DailyItem, more bool, err error)
+	FindDailyEntriesByPaper(ctx context.Context, paperID string) ([]*quire.DailyEntry, error)
+	LatestDay(ctx context.Context, onOrBefore time.Time) (time.Time, error)
+	NeighbourDays(ctx context.Context, day time.Time) (prev, next time.Time, err error)
+}
+
+// Options configure a Handler. The zero value is usable.
+type Options struct {
+	// Now returns the current time; nil means time.Now. It decides which
+	// day is "today".
+	Now func() time.Time
+	// Logger receives failed requests; nil means slog.Default().
+	Logger *slog.Logger
+	// Dev re-reads templates and static files on every request, so that
+	// edits show without a restart.
+	Dev bool
+	// CacheTTL is how long a rendered page is reused; zero means
+	// DefaultCacheTTL and a negative value turns the cache off. Dev turns it
+	// off too.
+	CacheTTL time.Duration
+	// FS holds the templates/ and static/ directories; nil means the copy
+	// embedded in the binary. In development, os.DirFS("internal/web") lets
+	// Dev pick up edits without rebuilding.
+	FS fs.FS
+}
+
+// Handler serves the HTML pages. Mount it at "/": its routes are full paths.
+type Handler struct {
+	store  Store
+	now    func() time.Time
+	logger *slog.Logger
+	dev    bool
+	fsys   fs.FS
+	site   *site      // parsed templates and static files; re-read per request in Dev
+	cache  *pageCache // nil when off
+	mux    *http.ServeMux
+}
+
+// New returns a Handler that reads from store. It fails when a template does
+// not parse or a template file is not used by any page.
+func New(store Store, opts Options) (*Handler, error) {
+	h := &Handler{store: store, now: opts.Now, logger: opts.Logger, dev: opts.Dev, fsys: opts.FS}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	if h.logger == nil {
+		h.logger = slog.Default()
+	}
+	if h.fsys == nil {
+		h.fsys = embedded
+	}
+	s, err := loadSite(h.fsys)
+	if err != nil {
+		return nil, err
+	}
+	h.site = s
+	ttl := opts.CacheTTL
+	if ttl == 0 {
+		ttl = DefaultCacheTTL
+	}
+	if ttl > 0 && !h.dev {
+		// The cache's clock is the real one: Options.Now may be frozen.
+		h.cache = newPageCache(ttl, time.Now)
+	}
+	h.mux = http.NewServeMux()
+	h.routes()
+	return h, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.mux.ServeHTTP(w, r)
+}
+
+// currentSite returns the templates and static files to use for a request.
+func (h *Handler) currentSite() (*site, error) {
+	if !h.dev {
+		return h.site, nil
+	}
+	return loadSite(h.fsys)
+}
