@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Paper is one arXiv paper, at the latest version Quire has seen.
@@ -169,16 +171,60 @@ func normTime(t time.Time) time.Time {
 }
 
 // OneLine collapses every run of white space in s to one space and trims it,
-// after Clean.
+// after Clean. It runs on every field of every imported record, so text that
+// is already clean (the common case) is returned without allocating.
 func OneLine(s string) string {
-	return strings.Join(strings.Fields(Clean(s)), " ")
+	s = Clean(s)
+	if isOneLine(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, f := range strings.Fields(s) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(f)
+	}
+	return b.String()
+}
+
+// isOneLine reports whether s has no leading, trailing or repeated spaces
+// and no other white space (ASCII text is checked byte by byte; any
+// non-ASCII space sends s down the slow path).
+func isOneLine(s string) bool {
+	prevSpace := true // a leading space is not one-line
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ':
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+		case c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+			return false
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsSpace(r) {
+				return false
+			}
+			i += size - 1
+			prevSpace = false
+		default:
+			prevSpace = false
+		}
+	}
+	return !prevSpace || s == ""
 }
 
 // Clean makes s safe to store on every backend: invalid UTF-8 becomes U+FFFD
 // and control characters other than tab and newline become spaces
 // (PostgreSQL rejects NUL in text, and no source means them).
 func Clean(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	if strings.IndexFunc(s, isBadControl) < 0 {
 		return s
 	}
@@ -197,27 +243,39 @@ func isBadControl(r rune) bool {
 // Unwrap joins hard-wrapped lines of text into paragraphs. A blank line, or a
 // line that starts with indentation after a line break (arXiv's paragraph
 // convention), starts a new paragraph; paragraphs are separated by "\n\n".
+// Text already in that form is returned as is.
 func Unwrap(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = Clean(s)
-	var paras []string
-	var cur []string
-	flush := func() {
-		if len(cur) > 0 {
-			paras = append(paras, strings.Join(cur, " "))
-			cur = cur[:0]
-		}
+	if isUnwrapped(s) {
+		return s
 	}
-	for i, line := range strings.Split(s, "\n") {
+	var b strings.Builder
+	b.Grow(len(s))
+	newPara := false
+	for line := range strings.SplitSeq(s, "\n") {
 		if strings.TrimSpace(line) == "" {
-			flush()
+			newPara = b.Len() > 0
 			continue
 		}
-		if i > 0 && len(cur) > 0 && (strings.HasPrefix(line, "  ") || strings.HasPrefix(line, "\t")) {
-			flush()
+		if b.Len() > 0 {
+			if newPara || strings.HasPrefix(line, "  ") || strings.HasPrefix(line, "\t") {
+				b.WriteString("\n\n")
+			} else {
+				b.WriteByte(' ')
+			}
 		}
-		cur = append(cur, OneLine(line))
+		b.WriteString(OneLine(line))
+		newPara = false
 	}
-	flush()
-	return strings.Join(paras, "\n\n")
+	return b.String()
+}
+
+// isUnwrapped reports whether s is already in Unwrap's form.
+func isUnwrapped(s string) bool {
+	for para := range strings.SplitSeq(s, "\n\n") {
+		if para == "" || !isOneLine(para) {
+			return s == ""
+		}
+	}
+	return true
 }

@@ -1,8 +1,10 @@
 package quire
 
 import (
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -89,4 +91,20 @@ func TestMergeEntry(t *testing.T) {
 	if _, changed := MergeEntry(&stored, &stored); changed {
 		t.Error("MergeEntry(same) reported a change")
 	}
+}
+
+func FuzzNormalizeText(f *testing.F) {
+	for _, s := range []string{"a\nb", "  x\n  y", "é\u00a0ü", "\x00\xff", "one  two", "\n\n\nz", " \t "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		u := Unwrap(s)
+		if Unwrap(u) != u {
+			t.Errorf("Unwrap not idempotent: %q -> %q -> %q", s, u, Unwrap(u))
+		}
+		o := OneLine(s)
+		if OneLine(o) != o || strings.ContainsAny(o, "\n\t\x00") || !utf8.ValidString(o) {
+			t.Errorf("OneLine(%q) = %q is not clean", s, o)
+		}
+	})
 }
