@@ -60,7 +60,7 @@ func TestParseBad(t *testing.T) {
 func TestPeriodNavigation(t *testing.T) {
 	d := time.Date(2025, 3, 5, 15, 4, 0, 0, time.UTC) // a Wednesday
 	for _, tc := range []struct {
-		p                Period
+		p               Period
 		prev, cur, next string
 	}{
 		{DayPeriod(d), "2025-03-04", "2025-03-05", "2025-03-06"},
