@@ -44,3 +44,6 @@ func Load(ctx context.Context, im *ingest.Importer) (ingest.Summary, error) {
 	}
 	return total, nil
 }
+
+// Open opens one of the embedded files named by Files.
+func Open(name string) (fs.File, error) { return files.Open(name) }
