@@ -17,7 +17,6 @@ type Card struct {
 	Upvotes     int
 	Comments    string // "3 comments"
 	CodeURL     string
-	Thumbnail   string
 	SubmittedBy string
 }
 
@@ -29,7 +28,6 @@ func newCard(it *quire.DailyItem) Card {
 		Upvotes:     it.Entry.Upvotes,
 		Comments:    plural(it.Entry.NumComments, "comment"),
 		CodeURL:     it.Paper.CodeURL,
-		Thumbnail:   it.Entry.ThumbnailURL,
 		SubmittedBy: it.Entry.Submitter.Fullname,
 	}
 	if c.SubmittedBy == "" {

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"quire"
 )
@@ -41,30 +43,53 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
 	today := quire.TruncateDay(h.now())
-	day, err := h.store.LatestDay(ctx, today)
-	if errors.Is(err, quire.ErrNotFound) {
-		// Nothing on or before today; the archive may still hold later
-		// days (imported data from a clock ahead of ours).
-		_, next, nerr := h.store.NeighbourDays(ctx, today)
-		if nerr != nil {
-			return nerr
-		}
-		if next.IsZero() {
-			page := &ListPage{BasePage: h.base("Daily Papers", "Trending arXiv papers, day by day.", "day"), EmptyStore: true}
-			return h.render(w, http.StatusOK, "list.html", page)
-		}
-		day, err = next, nil
-	}
+	day, ok, err := h.latestDay(r.Context(), today)
 	if err != nil {
 		return err
+	}
+	if !ok {
+		page := &ListPage{BasePage: h.base("Daily Papers", "Trending arXiv papers, day by day.", "day"), EmptyStore: true}
+		return h.render(w, http.StatusOK, "list.html", page)
 	}
 	notice := ""
 	if !day.Equal(today) {
 		notice = "No papers yet today — showing " + formatDate(day) + "."
 	}
 	return h.serveList(w, r, quire.DayPeriod(day), lq, "/", notice)
+}
+
+// latestDay is the day the home page shows: the newest day with papers on or
+// before today, or failing that the first one after it (an archive imported
+// from a clock ahead of ours). ok is false when there are no lists at all.
+func (h *Handler) latestDay(ctx context.Context, today time.Time) (day time.Time, ok bool, err error) {
+	day, err = h.store.LatestDay(ctx, today)
+	if err == nil {
+		return day, true, nil
+	}
+	if !errors.Is(err, quire.ErrNotFound) {
+		return time.Time{}, false, err
+	}
+	_, next, err := h.store.NeighbourDays(ctx, today)
+	return next, err == nil && !next.IsZero(), err
+}
+
+// latestPeriod serves GET /papers/week and /papers/month: a redirect to the
+// week or month of the newest list, so the header's links always lead to
+// papers even when the hub has none this week.
+func (h *Handler) latestPeriod(period func(time.Time) quire.Period) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		today := quire.TruncateDay(h.now())
+		day, ok, err := h.latestDay(r.Context(), today)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			day = today
+		}
+		http.Redirect(w, r, periodPath(period(day)), http.StatusFound)
+		return nil
+	}
 }
 
 // dayList serves GET /papers/date/{date}.

@@ -3,6 +3,7 @@ package web_test
 import (
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -271,4 +272,24 @@ func TestCachedPages(t *testing.T) {
 	checkPage(t, MustGet(t, srv, "/papers/2401.99999"), 404)
 	MustImportPaper(t, db, &quire.Paper{ID: "2401.99999", Title: "Now it exists"})
 	checkPage(t, MustGet(t, srv, "/papers/2401.99999"), 200, "Now it exists")
+}
+
+// TestLatestPeriodLinks checks the header's Weekly and Monthly links: they
+// lead to the week and month of the newest list, not to the calendar's
+// current (empty) ones.
+func TestLatestPeriodLinks(t *testing.T) {
+	srv := MustFixtureServer(t)
+	for path, want := range map[string]string{
+		"/papers/week":  "/papers/week/2025-W25",
+		"/papers/month": "/papers/month/2025-06",
+	} {
+		r := MustGet(t, srv, path)
+		if r.status != http.StatusFound || r.header.Get("Location") != want {
+			t.Errorf("GET %s = %d to %q, want 302 to %q", path, r.status, r.header.Get("Location"), want)
+		}
+	}
+	empty := newServer(t, MustOpenStore(t))
+	if r := MustGet(t, empty, "/papers/week"); r.status != http.StatusFound {
+		t.Errorf("GET /papers/week on an empty hub = %d, want a redirect to this week", r.status)
+	}
 }

@@ -4,8 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"quire"
 )
 
 // BasePage holds what the layout needs on every page.
@@ -17,7 +15,8 @@ type BasePage struct {
 	Description string
 	// Nav is the header link to mark as current: "day", "week", "month" or "".
 	Nav string
-	// WeekHref and MonthHref point at the current week and month.
+	// WeekHref and MonthHref are the header's links to the newest week's
+	// and month's lists.
 	WeekHref  string
 	MonthHref string
 }
@@ -31,7 +30,6 @@ type Link struct {
 
 // base fills in the layout's fields. The site name is appended to title.
 func (h *Handler) base(title, description, nav string) BasePage {
-	now := h.now()
 	full := "Quire"
 	if title != "" {
 		full = title + " · Quire"
@@ -40,8 +38,8 @@ func (h *Handler) base(title, description, nav string) BasePage {
 		PageTitle:   full,
 		Description: description,
 		Nav:         nav,
-		WeekHref:    periodPath(quire.WeekPeriod(now)),
-		MonthHref:   periodPath(quire.MonthPeriod(now)),
+		WeekHref:    "/papers/week",
+		MonthHref:   "/papers/month",
 	}
 }
 

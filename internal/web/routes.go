@@ -11,7 +11,9 @@ import (
 func (h *Handler) routes() {
 	h.handle("GET /{$}", h.cached(h.home))
 	h.handle("GET /papers/date/{date}", h.cached(h.dayList))
+	h.handle("GET /papers/week", h.latestPeriod(quire.WeekPeriod))
 	h.handle("GET /papers/week/{week}", h.cached(h.weekList))
+	h.handle("GET /papers/month", h.latestPeriod(quire.MonthPeriod))
 	h.handle("GET /papers/month/{month}", h.cached(h.monthList))
 	h.handle("GET /papers/{id...}", h.cached(h.paper))
 	h.handle("GET /static/{hash}/{name}", h.static)

@@ -24,7 +24,7 @@ var populated = map[string]any{
 		Cards: []Card{{
 			Href: "/papers/2506.10892", Title: "The Diffusion Duality", Snippet: "Duo…", AISummary: true,
 			Authors: "6 authors", Date: "Jun 12, 2025", DateISO: "2025-06-12", Upvotes: 5, Comments: "1 comment",
-			CodeURL: "https://github.com/s-sahoo/duo", Thumbnail: "https://example.org/t.png", SubmittedBy: "s-sahoo",
+			CodeURL: "https://github.com/s-sahoo/duo", SubmittedBy: "s-sahoo",
 		}},
 		PrevPage:   "?p=1",
 		NextPage:   "?p=3",
