@@ -21,9 +21,9 @@ import (
 // fixtures are real responses of Hugging Face's GET /api/daily_papers, one
 // day each, named daily_papers_YYYY-MM-DD.json.
 var fixtures = []string{
-	"testdata/daily_papers_2024-06-03.json",
-	"testdata/daily_papers_2025-06-16.json",
-	"testdata/daily_papers_2026-08-21.json",
+	"../../testdata/hf/daily_papers_2024-06-03.json",
+	"../../testdata/hf/daily_papers_2025-06-16.json",
+	"../../testdata/hf/daily_papers_2026-08-21.json",
 }
 
 // MustOpenStore opens a migrated SQLite store on a file in a temporary folder.

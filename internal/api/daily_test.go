@@ -3,6 +3,7 @@ package api_test
 import (
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -62,7 +63,7 @@ var hfTime = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`)
 // that Quire serves the same list back.
 func TestDailyPapersRoundTrip(t *testing.T) {
 	for _, path := range fixtures {
-		t.Run(strings.TrimPrefix(path, "testdata/"), func(t *testing.T) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
 			db := MustOpenStore(t)
 			items := MustImport(t, db, path)
 			srv := newServer(t, db)
@@ -118,8 +119,8 @@ func TestDailyPapersRoundTrip(t *testing.T) {
 // Hugging Face item shape, on the raw JSON.
 func TestDailyPapersShape(t *testing.T) {
 	db := MustOpenStore(t)
-	MustImport(t, db, "testdata/daily_papers_2024-06-03.json")
-	MustImport(t, db, "testdata/daily_papers_2025-06-16.json")
+	MustImport(t, db, "../../testdata/hf/daily_papers_2024-06-03.json")
+	MustImport(t, db, "../../testdata/hf/daily_papers_2025-06-16.json")
 	srv := newServer(t, db)
 
 	var old, recent []map[string]any
@@ -187,7 +188,7 @@ func TestDailyPapersShape(t *testing.T) {
 
 func TestDailyPapersPagination(t *testing.T) {
 	db := MustOpenStore(t)
-	items := MustImport(t, db, "testdata/daily_papers_2026-08-21.json")
+	items := MustImport(t, db, "../../testdata/hf/daily_papers_2026-08-21.json")
 	srv := newServer(t, db)
 
 	var wantIDs []string

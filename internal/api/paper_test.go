@@ -14,7 +14,7 @@ import (
 
 func TestPaper(t *testing.T) {
 	db := MustOpenStore(t)
-	items := MustImport(t, db, "testdata/daily_papers_2025-06-16.json")
+	items := MustImport(t, db, "../../testdata/hf/daily_papers_2025-06-16.json")
 	// A paper from an arXiv listing that no daily list has shown.
 	line, err := os.ReadFile("testdata/arxiv_listing_2503.13531.json")
 	if err != nil {

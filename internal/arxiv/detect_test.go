@@ -8,9 +8,9 @@ func TestSniff(t *testing.T) {
 		line []byte
 		want Format
 	}{
-		{"listing", MustReadLines(t, "testdata/listings_sample.jsonl")[0], FormatListing},
+		{"listing", MustReadLines(t, "../../testdata/arxiv/listings_sample.jsonl")[0], FormatListing},
 		{"kaggle", MustReadLines(t, kaggleSample)[0], FormatKaggle},
-		{"listing with BOM", append([]byte("\xef\xbb\xbf"), MustReadLines(t, "testdata/listings_sample.jsonl")[0]...), FormatListing},
+		{"listing with BOM", append([]byte("\xef\xbb\xbf"), MustReadLines(t, "../../testdata/arxiv/listings_sample.jsonl")[0]...), FormatListing},
 		{"listing without date", []byte(`{"id":"2503.11731","abs":"https://arxiv.org/abs/2503.11731","authors":["A"]}`), FormatListing},
 		{"kaggle, authors string only", []byte(`{"id":"0704.0001","authors":"A and B"}`), FormatKaggle},
 		{"kaggle, update_date only", []byte(`{"id":"0704.0001","update_date":"2008-11-26"}`), FormatKaggle},

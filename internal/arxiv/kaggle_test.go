@@ -12,7 +12,7 @@ import (
 	"quire"
 )
 
-const kaggleSample = "testdata/kaggle_sample_200.jsonl"
+const kaggleSample = "../../testdata/arxiv/kaggle_sample_200.jsonl"
 
 func gmt(s string) time.Time {
 	t, err := time.Parse("2006-01-02 15:04:05", s)

@@ -81,7 +81,7 @@ func TestFindCodeURL(t *testing.T) {
 // repository outright yield one.
 func TestFindCodeURLListings(t *testing.T) {
 	found := 0
-	for _, file := range []string{"testdata/listings_sample.jsonl", "testdata/listings_edge.jsonl"} {
+	for _, file := range []string{"../../testdata/arxiv/listings_sample.jsonl", "../../testdata/arxiv/listings_edge.jsonl"} {
 		for _, line := range MustReadLines(t, file) {
 			p, err := ParseListing(line)
 			if err != nil {

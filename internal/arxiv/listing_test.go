@@ -40,7 +40,7 @@ func TestParseListing(t *testing.T) {
 		ignoreAbstract bool
 	}{
 		{
-			file: "testdata/listings_sample.jsonl", id: "2503.11742",
+			file: "../../testdata/arxiv/listings_sample.jsonl", id: "2503.11742",
 			want: &quire.Paper{
 				ID:    "2503.11742",
 				Title: "Safe Vision-Language Models via Unsafe Weights Manipulation",
@@ -68,7 +68,7 @@ func TestParseListing(t *testing.T) {
 			},
 		},
 		{
-			file: "testdata/listings_edge.jsonl", id: "2605.27255", ignoreAbstract: true,
+			file: "../../testdata/arxiv/listings_edge.jsonl", id: "2605.27255", ignoreAbstract: true,
 			want: &quire.Paper{
 				ID:    "2605.27255",
 				Title: "Pair-In, Pair-Out: Latent Multi-Token Prediction for Efficient LLMs",
@@ -81,7 +81,7 @@ func TestParseListing(t *testing.T) {
 			},
 		},
 		{
-			file: "testdata/listings_edge.jsonl", id: "2601.05376", ignoreAbstract: true,
+			file: "../../testdata/arxiv/listings_edge.jsonl", id: "2601.05376", ignoreAbstract: true,
 			want: &quire.Paper{
 				ID:    "2601.05376",
 				Title: "The Persona Paradox: Medical Personas as Behavioral Priors in Clinical Language Models",
@@ -93,7 +93,7 @@ func TestParseListing(t *testing.T) {
 			},
 		},
 		{
-			file: "testdata/listings_edge.jsonl", id: "2512.11575", ignoreAbstract: true,
+			file: "../../testdata/arxiv/listings_edge.jsonl", id: "2512.11575", ignoreAbstract: true,
 			want: &quire.Paper{
 				ID:          "2512.11575",
 				Title:       "In-Context Learning for Seismic Data Processing",
@@ -125,7 +125,7 @@ func TestParseListing(t *testing.T) {
 // TestParseListingAll parses every sample line and checks what holds for
 // all of them.
 func TestParseListingAll(t *testing.T) {
-	for _, file := range []string{"testdata/listings_sample.jsonl", "testdata/listings_edge.jsonl"} {
+	for _, file := range []string{"../../testdata/arxiv/listings_sample.jsonl", "../../testdata/arxiv/listings_edge.jsonl"} {
 		for i, line := range MustReadLines(t, file) {
 			p, err := ParseListing(line)
 			if err != nil {
@@ -144,7 +144,7 @@ func TestParseListingAll(t *testing.T) {
 }
 
 func TestParseListingInvalid(t *testing.T) {
-	good := string(findLine(t, "testdata/listings_sample.jsonl", "2503.11742"))
+	good := string(findLine(t, "../../testdata/arxiv/listings_sample.jsonl", "2503.11742"))
 	for _, tc := range []struct {
 		name, line, want string
 	}{
@@ -172,7 +172,7 @@ func TestParseListingInvalid(t *testing.T) {
 }
 
 func BenchmarkParseListing(b *testing.B) {
-	lines := MustReadLines(b, "testdata/listings_sample.jsonl")
+	lines := MustReadLines(b, "../../testdata/arxiv/listings_sample.jsonl")
 	size := 0
 	for _, l := range lines {
 		size += len(l)
@@ -187,7 +187,7 @@ func BenchmarkParseListing(b *testing.B) {
 }
 
 func FuzzParseListing(f *testing.F) {
-	for _, line := range MustReadLines(f, "testdata/listings_edge.jsonl") {
+	for _, line := range MustReadLines(f, "../../testdata/arxiv/listings_edge.jsonl") {
 		f.Add(line)
 	}
 	f.Add([]byte(`{"id":"hep-th/9901001v2","title":"t","authors":["a"],"listing_date":"2025-01-01"}`))

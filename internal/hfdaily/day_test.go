@@ -48,7 +48,7 @@ func checkDay(t *testing.T, line []byte) (items int) {
 }
 
 func TestParseDayLineSample(t *testing.T) {
-	data, err := os.ReadFile("testdata/days_sample.jsonl")
+	data, err := os.ReadFile("../../testdata/hf/days_sample.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}

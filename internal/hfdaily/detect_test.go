@@ -7,7 +7,7 @@ import (
 )
 
 func TestSniff(t *testing.T) {
-	day, err := os.ReadFile("testdata/days_sample.jsonl")
+	day, err := os.ReadFile("../../testdata/hf/days_sample.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,9 +16,9 @@ import (
 )
 
 var fixtures = []string{
-	"testdata/daily_papers_2024-06-03.json", // early schema: mediaUrl, no submitter
-	"testdata/daily_papers_2025-06-16.json", // ai_summary, ai_keywords, submittedOnDailyAt
-	"testdata/daily_papers_2026-08-21.json", // githubStars, organization, ai_summary_model
+	"../../testdata/hf/daily_papers_2024-06-03.json", // early schema: mediaUrl, no submitter
+	"../../testdata/hf/daily_papers_2025-06-16.json", // ai_summary, ai_keywords, submittedOnDailyAt
+	"../../testdata/hf/daily_papers_2026-08-21.json", // githubStars, organization, ai_summary_model
 }
 
 // MustReadItems returns the raw items of a saved /api/daily_papers response.

@@ -73,7 +73,7 @@ func TestHome(t *testing.T) {
 
 func TestHomeToday(t *testing.T) {
 	db := MustOpenStore(t)
-	MustImportDaily(t, db, "testdata/daily_papers_2025-06-16.json")
+	MustImportDaily(t, db, "../../testdata/hf/daily_papers_2025-06-16.json")
 	srv := newServerAt(t, db, time.Date(2025, 6, 16, 8, 0, 0, 0, time.UTC))
 	r := MustGet(t, srv, "/")
 	checkPage(t, r, 200, "Jun 16, 2025", "The Diffusion Duality")
@@ -95,7 +95,7 @@ func TestHomeEmpty(t *testing.T) {
 // clock: the home page shows the earliest of them rather than nothing.
 func TestHomeOnlyLaterDays(t *testing.T) {
 	db := MustOpenStore(t)
-	MustImportDaily(t, db, "testdata/daily_papers_2025-06-16.json")
+	MustImportDaily(t, db, "../../testdata/hf/daily_papers_2025-06-16.json")
 	srv := newServerAt(t, db, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	r := MustGet(t, srv, "/")
 	checkPage(t, r, 200, "showing Jun 16, 2025", "The Diffusion Duality")
@@ -261,7 +261,7 @@ func TestCachedPages(t *testing.T) {
 	t.Cleanup(srv.Close)
 
 	checkPage(t, MustGet(t, srv, "/papers/date/2025-06-16"), 200, "No papers were listed on Jun 16, 2025.")
-	MustImportDaily(t, db, "testdata/daily_papers_2025-06-16.json")
+	MustImportDaily(t, db, "../../testdata/hf/daily_papers_2025-06-16.json")
 	checkPage(t, MustGet(t, srv, "/papers/date/2025-06-16"), 200, "No papers were listed on Jun 16, 2025.")
 	// Other pages were not cached and show the import at once.
 	checkPage(t, MustGet(t, srv, "/papers/date/2025-06-16?sort=new"), 200, "The Diffusion Duality")

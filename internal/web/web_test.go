@@ -203,8 +203,8 @@ func newServerAt(tb testing.TB, db web.Store, now time.Time) *httptest.Server {
 func MustFixtureServer(tb testing.TB) *httptest.Server {
 	tb.Helper()
 	db := MustOpenStore(tb)
-	MustImportDaily(tb, db, "testdata/daily_papers_2024-06-03.json")
-	MustImportDaily(tb, db, "testdata/daily_papers_2025-06-16.json")
+	MustImportDaily(tb, db, "../../testdata/hf/daily_papers_2024-06-03.json")
+	MustImportDaily(tb, db, "../../testdata/hf/daily_papers_2025-06-16.json")
 	MustImportPaper(tb, db, kagglePaper(tb, "testdata/kaggle_0704.0001.json"))
 	MustImportPaper(tb, db, absPaper(tb, "testdata/hep-th_9901001.abs"))
 	return newServer(tb, db)
