@@ -53,6 +53,8 @@ func (e *DailyEntry) Validate() error {
 		return Invalidf("daily entry has no paper id")
 	case e.Day.IsZero():
 		return Invalidf("daily entry for %s has no day", e.PaperID)
+	case !storable(e.Day) || !storable(e.SubmittedAt):
+		return Invalidf("daily entry for %s has a date outside the years 1-9999", e.PaperID)
 	case e.Upvotes < 0 || e.NumComments < 0:
 		return Invalidf("daily entry for %s has negative counts", e.PaperID)
 	}

@@ -71,6 +71,9 @@ func (p *Paper) Validate() error {
 		return Invalidf("paper %s has no title", p.ID)
 	case p.Version < 0:
 		return Invalidf("paper %s has a negative version", p.ID)
+	case !storable(p.PublishedAt) || !storable(p.UpdatedAt) ||
+		slices.ContainsFunc(p.Versions, func(v Version) bool { return !storable(v.CreatedAt) }):
+		return Invalidf("paper %s has a date outside the years 1-9999", p.ID)
 	}
 	return nil
 }
@@ -140,6 +143,7 @@ func (p *Paper) Equal(q *Paper) bool {
 // paragraph breaks kept, and times in UTC at second precision, so that a
 // record read back compares Equal to the one written.
 func (p *Paper) Normalize() {
+	p.ID = OneLine(p.ID)
 	p.Title = OneLine(p.Title)
 	p.Abstract = Unwrap(p.Abstract)
 	p.Comments = OneLine(p.Comments)
@@ -161,6 +165,12 @@ func (p *Paper) Normalize() {
 	for i := range p.Versions {
 		p.Versions[i].CreatedAt = normTime(p.Versions[i].CreatedAt)
 	}
+}
+
+// storable reports whether every backend can keep t (PostgreSQL and JSON
+// both refuse years outside 1-9999).
+func storable(t time.Time) bool {
+	return t.IsZero() || (t.Year() >= 1 && t.Year() <= 9999)
 }
 
 func normTime(t time.Time) time.Time {

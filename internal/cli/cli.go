@@ -29,15 +29,24 @@ type command struct {
 	name, args, summary string
 	// serve says the command takes the server's options.
 	serve bool
-	run   func(ctx context.Context, env Env, cfg *config.Config, args []string) error
+	// bind registers the command's own flags, beside the configuration's,
+	// and returns the function that runs it.
+	bind func(fs *flag.FlagSet) runFunc
+}
+
+type runFunc func(ctx context.Context, env Env, cfg *config.Config, args []string) error
+
+// noFlags binds a command that has only the configuration's flags.
+func noFlags(run runFunc) func(*flag.FlagSet) runFunc {
+	return func(*flag.FlagSet) runFunc { return run }
 }
 
 var commands = []command{
-	{name: "serve", summary: "run the web server (loads the demo catalogue into an empty database)", serve: true, run: runServe},
-	{name: "import", args: "FILE...", summary: "import papers from files (daily-papers JSON, arXiv listings, arXiv snapshot; .gz/.zst ok)", run: runImport},
-	{name: "migrate", summary: "apply pending database migrations", run: runMigrate},
-	{name: "config", summary: "print the effective configuration, secrets redacted", serve: true, run: runConfig},
-	{name: "version", summary: "print the version", run: runVersion},
+	{name: "serve", summary: "run the web server (loads the demo catalogue into an empty database)", serve: true, bind: noFlags(runServe)},
+	{name: "import", args: "FILE...", summary: "import papers from files (daily-papers JSON, arXiv listings, arXiv snapshot; .gz/.zst ok)", bind: bindImport},
+	{name: "migrate", summary: "apply pending database migrations", bind: noFlags(runMigrate)},
+	{name: "config", summary: "print the effective configuration, secrets redacted", serve: true, bind: noFlags(runConfig)},
+	{name: "version", summary: "print the version", bind: noFlags(runVersion)},
 }
 
 // Run runs the quire command line args (without the program name).
@@ -62,11 +71,10 @@ func Run(ctx context.Context, env Env, args []string) error {
 			fmt.Fprintf(env.Stderr, "Usage: quire %s [flags] %s\n\n%s.\n\nFlags:\n", c.name, c.args, capitalise(c.summary))
 			fs.PrintDefaults()
 		}
+		run := c.bind(fs)
 		cfg, rest, err := config.Load(fs, args[1:], env.Getenv, c.serve)
 		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(env.Stdout)
-			fs.Usage()
-			return nil
+			return nil // the flag package has printed the usage
 		}
 		if err != nil {
 			// flag has printed its own message for bad flags.
@@ -75,7 +83,7 @@ func Run(ctx context.Context, env Env, args []string) error {
 			}
 			return ErrUsage
 		}
-		return c.run(ctx, env, cfg, rest)
+		return run(ctx, env, cfg, rest)
 	}
 	fmt.Fprintf(env.Stderr, "quire: unknown command %q\n\n", args[0])
 	usage(env.Stderr)

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"runtime/debug"
 	"strings"
@@ -63,18 +64,28 @@ func migrationPolicy(cfg *config.Config) store.MigrationPolicy {
 	return store.MigrateFresh
 }
 
-func runImport(ctx context.Context, env Env, cfg *config.Config, args []string) error {
+func bindImport(fs *flag.FlagSet) runFunc {
+	dryRun := fs.Bool("dry-run", false, "parse and check the files without storing anything")
+	return func(ctx context.Context, env Env, cfg *config.Config, args []string) error {
+		return runImport(ctx, env, cfg, args, *dryRun)
+	}
+}
+
+func runImport(ctx context.Context, env Env, cfg *config.Config, args []string, dryRun bool) error {
 	if len(args) == 0 {
 		fmt.Fprintln(env.Stderr, "quire import: no files given (see quire import --help)")
 		return ErrUsage
 	}
 	logger := newLogger(env.Stderr, cfg)
-	db, _, err := store.OpenMigrated(ctx, cfg.DB, migrationPolicy(cfg))
-	if err != nil {
-		return err
+	im := &ingest.Importer{Logger: logger, Progress: env.Stderr, DryRun: dryRun}
+	if !dryRun {
+		db, _, err := store.OpenMigrated(ctx, cfg.DB, migrationPolicy(cfg))
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		im.Store = db
 	}
-	defer db.Close()
-	im := &ingest.Importer{Store: db, Logger: logger, Progress: env.Stderr}
 	var failed []string
 	var total ingest.Summary
 	for _, path := range args {

@@ -53,7 +53,7 @@ var options = []option{
 		get:   func(c *Config) string { return strconv.FormatBool(c.Migrate) },
 	},
 	{
-		flag: "no-demo", boolean: true, env: "QUIRE_NO_DEMO", def: "false",
+		flag: "no-demo", boolean: true, serveOnly: true, env: "QUIRE_NO_DEMO", def: "false",
 		usage: "start with an empty catalogue instead of loading the demo papers",
 		set:   boolSetter(func(c *Config) *bool { return &c.NoDemo }),
 		get:   func(c *Config) string { return strconv.FormatBool(c.NoDemo) },

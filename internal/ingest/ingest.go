@@ -33,6 +33,9 @@ type Importer struct {
 	BatchSize int
 	// Workers is the number of parsing goroutines (default GOMAXPROCS).
 	Workers int
+	// DryRun parses and checks every record but stores nothing; the
+	// summary then counts the records that would be written in Parsed.
+	DryRun bool
 }
 
 // Summary counts what an import did.
@@ -41,6 +44,9 @@ type Summary struct {
 	Read    int
 	Papers  quire.UpsertStats
 	Entries quire.UpsertStats
+	// Parsed counts the papers and daily entries read without error (in a
+	// dry run, what would have been written).
+	ParsedPapers, ParsedEntries int
 	// Skipped counts malformed or invalid records; Problems describes the
 	// first of them.
 	Skipped  int
@@ -55,6 +61,8 @@ func (s *Summary) Add(o Summary) {
 	s.Read += o.Read
 	s.Papers.Add(o.Papers)
 	s.Entries.Add(o.Entries)
+	s.ParsedPapers += o.ParsedPapers
+	s.ParsedEntries += o.ParsedEntries
 	s.Skipped += o.Skipped
 	for _, p := range o.Problems {
 		if len(s.Problems) < maxProblems {
@@ -67,6 +75,11 @@ func (s *Summary) Add(o Summary) {
 func (s Summary) String() string {
 	c := func(n int) string { return progress.Count(int64(n)) }
 	var b strings.Builder
+	if s.Papers == (quire.UpsertStats{}) && s.Entries == (quire.UpsertStats{}) && s.ParsedPapers+s.ParsedEntries > 0 {
+		fmt.Fprintf(&b, "dry run: read %s records; %s papers and %s daily entries are valid; %s skipped",
+			c(s.Read), c(s.ParsedPapers), c(s.ParsedEntries), c(s.Skipped))
+		return b.String()
+	}
 	fmt.Fprintf(&b, "read %s records; papers: %s inserted, %s updated, %s unchanged",
 		c(s.Read), c(s.Papers.Inserted), c(s.Papers.Updated), c(s.Papers.Unchanged))
 	if e := s.Entries; e != (quire.UpsertStats{}) {

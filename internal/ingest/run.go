@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -127,10 +128,6 @@ func (r *run) read(ctx context.Context, todo, ordered chan<- *chunk) error {
 
 // write stores parsed records in batches, in input order.
 func (r *run) write(ctx context.Context, ordered <-chan *chunk) error {
-	batch := r.im.BatchSize
-	if batch <= 0 {
-		batch = 1000
-	}
 	for c := range ordered {
 		select {
 		case <-c.done:
@@ -145,7 +142,7 @@ func (r *run) write(ctx context.Context, ordered <-chan *chunk) error {
 				r.report(prob)
 			}
 		}
-		if len(r.papers) >= batch {
+		if len(r.papers) >= r.batchSize() {
 			if err := r.flush(ctx); err != nil {
 				return err
 			}
@@ -157,25 +154,36 @@ func (r *run) write(ctx context.Context, ordered <-chan *chunk) error {
 	return r.flush(ctx)
 }
 
-// flush writes the pending papers, then the entries that refer to them.
+// flush writes the pending papers, then the entries that refer to them, in
+// transactions of at most the batch size.
 func (r *run) flush(ctx context.Context) error {
-	if len(r.papers) > 0 {
-		st, err := r.im.Store.UpsertPapers(ctx, r.papers)
-		if err != nil {
-			return err
+	r.sum.ParsedPapers += len(r.papers)
+	r.sum.ParsedEntries += len(r.entries)
+	if !r.im.DryRun {
+		for b := range slices.Chunk(r.papers, r.batchSize()) {
+			st, err := r.im.Store.UpsertPapers(ctx, b)
+			if err != nil {
+				return err
+			}
+			r.sum.Papers.Add(st)
 		}
-		r.sum.Papers.Add(st)
-		r.papers = r.papers[:0]
-	}
-	if len(r.entries) > 0 {
-		st, err := r.im.Store.UpsertDailyEntries(ctx, r.entries)
-		if err != nil {
-			return err
+		for b := range slices.Chunk(r.entries, r.batchSize()) {
+			st, err := r.im.Store.UpsertDailyEntries(ctx, b)
+			if err != nil {
+				return err
+			}
+			r.sum.Entries.Add(st)
 		}
-		r.sum.Entries.Add(st)
-		r.entries = r.entries[:0]
 	}
+	r.papers, r.entries = r.papers[:0], r.entries[:0]
 	return nil
+}
+
+func (r *run) batchSize() int {
+	if r.im.BatchSize > 0 {
+		return r.im.BatchSize
+	}
+	return 1000
 }
 
 func (r *run) report(p Problem) {

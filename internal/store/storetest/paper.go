@@ -188,3 +188,15 @@ func testUpsertPapersLargeBatch(t *testing.T, s quire.Store) {
 		t.Errorf("paper %s after update = %+v", ps[1234].ID, got)
 	}
 }
+
+func testUpsertPapersUnstorableDates(t *testing.T, s quire.Store) {
+	far := &quire.Paper{ID: "2501.00077", Title: "Far future", PublishedAt: ts("2025-01-01T00:00:00Z").AddDate(9000, 0, 0)}
+	bad := &quire.Paper{ID: "2501.00078\x00", Title: "NUL in id"}
+	st := MustUpsertPapers(t, s, far, bad, numbered(1)[0])
+	if st.Inserted != 2 || st.Skipped != 1 {
+		t.Errorf("UpsertPapers = %+v, want the far-dated paper skipped and two stored", st)
+	}
+	if _, err := s.FindPaperByID(ctx(t), "2501.00078"); err != nil {
+		t.Errorf("paper with a NUL in its id was not stored under its cleaned id: %v", err)
+	}
+}

@@ -30,6 +30,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"UpsertPapersHostileText", testUpsertPapersHostileText},
 		{"UpsertPapersConcurrent", testUpsertPapersConcurrent},
 		{"UpsertPapersLargeBatch", testUpsertPapersLargeBatch},
+		{"UpsertPapersUnstorableDates", testUpsertPapersUnstorableDates},
 		{"DailyEntryRoundTrip", testDailyEntryRoundTrip},
 		{"DailyEntriesNeedPaper", testDailyEntriesNeedPaper},
 		{"DailyEntriesLatestCounts", testDailyEntriesLatestCounts},
