@@ -89,7 +89,11 @@ func loadDemoIfEmpty(ctx context.Context, db store.DB, logger *slog.Logger) erro
 // newHandler assembles the site: pages at /, the API under /api/, health and
 // metrics beside them, all behind the common middleware.
 func newHandler(cfg *config.Config, db store.DB, logger *slog.Logger) (http.Handler, error) {
-	pages, err := web.New(db, web.Options{Logger: logger, Dev: cfg.Dev})
+	ttl := cfg.PageCacheTTL
+	if ttl == 0 {
+		ttl = -1 // web.Options reads zero as its default
+	}
+	pages, err := web.New(db, web.Options{Logger: logger, Dev: cfg.Dev, CacheTTL: ttl})
 	if err != nil {
 		return nil, err
 	}

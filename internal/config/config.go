@@ -37,6 +37,8 @@ type Config struct {
 	LogFormat string
 	// MaxBodyBytes bounds request bodies.
 	MaxBodyBytes int64
+	// PageCacheTTL is how long rendered pages are reused (0: never).
+	PageCacheTTL time.Duration
 	// ShutdownTimeout bounds the graceful shutdown.
 	ShutdownTimeout time.Duration
 

@@ -101,6 +101,19 @@ var options = []option{
 		get: func(c *Config) string { return strconv.FormatInt(c.MaxBodyBytes, 10) },
 	},
 	{
+		flag: "page-cache-ttl", serveOnly: true, env: "QUIRE_PAGE_CACHE_TTL", def: "3s",
+		usage: "how long a rendered list or paper page is reused; 0 turns the page cache off",
+		set: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				return fmt.Errorf("page cache TTL %q: not a duration such as 3s (0 turns the cache off)", v)
+			}
+			c.PageCacheTTL = d
+			return nil
+		},
+		get: func(c *Config) string { return c.PageCacheTTL.String() },
+	},
+	{
 		flag: "shutdown-timeout", serveOnly: true, env: "QUIRE_SHUTDOWN_TIMEOUT", def: "10s",
 		usage: "how long a graceful shutdown waits for requests in flight",
 		set: func(c *Config, v string) error {

@@ -6,8 +6,8 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
-	"time"
 	"testing"
+	"time"
 
 	"quire/internal/ingest"
 )

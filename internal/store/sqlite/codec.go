@@ -3,6 +3,7 @@ package sqlite
 import (
 	"database/sql"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"quire"
@@ -40,9 +41,15 @@ func jsonText(v any) string {
 	return string(b)
 }
 
+// jsonStrings decodes a JSON array of strings. Lists are read on every page
+// view, so the common case, an array whose strings hold no escapes, is split
+// directly: without a backslash, `","` can only separate two elements.
 func jsonStrings(s string) ([]string, error) {
 	if s == "" || s == "[]" {
 		return nil, nil
+	}
+	if len(s) >= 4 && strings.HasPrefix(s, `["`) && strings.HasSuffix(s, `"]`) && !strings.Contains(s, `\`) {
+		return strings.Split(s[2:len(s)-2], `","`), nil
 	}
 	var v []string
 	err := json.Unmarshal([]byte(s), &v)

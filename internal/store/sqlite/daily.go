@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -169,12 +168,14 @@ func (db *DB) FindDailyItems(ctx context.Context, f quire.DailyFilter) (items []
 	q := `SELECT ` + prefixEntry("e") + `, ` + prefixed("p") + `
 		FROM (SELECT * FROM ` + source + `) e JOIN papers p ON p.id = e.paper_id
 		ORDER BY ` + order
+	// One more row than asked tells whether another page follows.
+	limit := -1
 	if f.Limit > 0 {
-		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit+1, max(f.Offset, 0))
-	} else if f.Offset > 0 {
-		q += fmt.Sprintf(" LIMIT -1 OFFSET %d", f.Offset)
+		limit = f.Limit + 1
 	}
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	q += " LIMIT ? OFFSET ?"
+	args = append(args, limit, max(f.Offset, 0))
+	rows, err := db.queryRead(ctx, q, args...)
 	if err != nil {
 		return nil, false, err
 	}
@@ -215,7 +216,7 @@ func prefixEntry(alias string) string {
 // FindDailyEntriesByPaper returns a paper's entries, newest day first.
 func (db *DB) FindDailyEntriesByPaper(ctx context.Context, paperID string) (entries []*quire.DailyEntry, err error) {
 	defer quire.Wrap(&err, "FindDailyEntriesByPaper(%q)", paperID)
-	rows, err := db.read.QueryContext(ctx, `SELECT `+entryColumns+` FROM daily_entries
+	rows, err := db.queryRead(ctx, `SELECT `+entryColumns+` FROM daily_entries
 		WHERE paper_id = ? ORDER BY day DESC`, paperID)
 	if err != nil {
 		return nil, err
@@ -241,7 +242,7 @@ func (db *DB) FindDailyEntriesByPaper(ctx context.Context, paperID string) (entr
 func (db *DB) LatestDay(ctx context.Context, onOrBefore time.Time) (_ time.Time, err error) {
 	defer quire.Wrap(&err, "LatestDay")
 	var day sql.NullString
-	err = db.read.QueryRowContext(ctx, `SELECT max(day) FROM daily_entries WHERE day <= ?`,
+	err = db.queryRowRead(ctx, `SELECT max(day) FROM daily_entries WHERE day <= ?`,
 		dayText(onOrBefore)).Scan(&day)
 	if err != nil {
 		return time.Time{}, err
@@ -257,7 +258,7 @@ func (db *DB) NeighbourDays(ctx context.Context, day time.Time) (prev, next time
 	defer quire.Wrap(&err, "NeighbourDays")
 	var p, n sql.NullString
 	d := dayText(day)
-	err = db.read.QueryRowContext(ctx, `SELECT
+	err = db.queryRowRead(ctx, `SELECT
 		(SELECT max(day) FROM daily_entries WHERE day < ?1),
 		(SELECT min(day) FROM daily_entries WHERE day > ?1)`, d).Scan(&p, &n)
 	if err != nil {

@@ -67,7 +67,7 @@ func scanPaper(row scanner) (*quire.Paper, error) {
 // quire.ErrNotFound.
 func (db *DB) FindPaperByID(ctx context.Context, id string) (_ *quire.Paper, err error) {
 	defer quire.Wrap(&err, "FindPaperByID(%q)", id)
-	p, err := scanPaper(db.read.QueryRowContext(ctx, `SELECT `+paperColumns+` FROM papers WHERE id = ?`, id))
+	p, err := scanPaper(db.queryRowRead(ctx, `SELECT `+paperColumns+` FROM papers WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, quire.ErrNotFound
 	}
@@ -77,7 +77,7 @@ func (db *DB) FindPaperByID(ctx context.Context, id string) (_ *quire.Paper, err
 // CountPapers returns the number of papers in the catalogue.
 func (db *DB) CountPapers(ctx context.Context) (n int, err error) {
 	defer quire.Wrap(&err, "CountPapers")
-	err = db.read.QueryRowContext(ctx, `SELECT count(*) FROM papers`).Scan(&n)
+	err = db.queryRowRead(ctx, `SELECT count(*) FROM papers`).Scan(&n)
 	return n, err
 }
 

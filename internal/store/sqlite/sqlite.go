@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"sync"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
@@ -25,6 +26,9 @@ type DB struct {
 	path  string
 	write *sql.DB
 	read  *sql.DB
+	// stmts holds the read pool's prepared statements by query text:
+	// preparing costs as much as running the small queries pages make.
+	stmts sync.Map // string → *sql.Stmt
 }
 
 var _ quire.Store = (*DB)(nil)
@@ -69,7 +73,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 //   - busy_timeout: wait instead of failing when another process (a backup,
 //     the CLI beside a running server) holds the write lock.
 //   - foreign_keys: SQLite leaves them off by default.
-//   - cache_size: 64 MB of page cache per connection, in KiB when negative.
+//   - cache_size: 16 MiB of page cache per connection (in KiB when
+//     negative); the hot pages of lists fit, and an import stays small.
 func dsn(path, txlock string, readOnly bool) string {
 	q := url.Values{}
 	for _, p := range []string{
@@ -77,7 +82,7 @@ func dsn(path, txlock string, readOnly bool) string {
 		"synchronous(NORMAL)",
 		"busy_timeout(10000)",
 		"foreign_keys(1)",
-		"cache_size(-65536)",
+		"cache_size(-16384)",
 		"temp_store(MEMORY)",
 	} {
 		q.Add("_pragma", p)
@@ -99,12 +104,57 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.stmts.Range(func(_, v any) bool {
+		v.(*sql.Stmt).Close()
+		return true
+	})
 	rerr := db.read.Close()
 	if err := db.write.Close(); err != nil {
 		return err
 	}
 	return rerr
 }
+
+// readStmt returns the prepared read statement for query, preparing it on
+// first use. Queries are constant strings or built from a small set of
+// shapes, so the cache stays small.
+func (db *DB) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := db.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := db.read.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := db.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+// queryRead runs a read query through its prepared statement.
+func (db *DB) queryRead(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := db.readStmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// queryRowRead is queryRead for one row; an error shows at Scan.
+func (db *DB) queryRowRead(ctx context.Context, query string, args ...any) scanner {
+	st, err := db.readStmt(ctx, query)
+	if err != nil {
+		return errRow{err}
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// errRow is a row whose query failed before it ran.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
 
 // Path is the database file.
 func (db *DB) Path() string { return db.path }
