@@ -80,43 +80,63 @@ func (p *Paper) Validate() error {
 
 // Merge folds an incoming record for the same paper into the stored one and
 // reports whether anything changed. Sources differ in what they carry (a
-// Hugging Face item has no categories, an arXiv listing has no dates), so a
-// field the incoming record leaves empty never erases a stored value. Content
-// fields (title, abstract, authors) follow the newest version: an incoming
-// record that is older than the stored one does not overwrite them.
+// daily-papers item has no categories, an arXiv listing no dates or
+// version), so an empty incoming field never erases a stored value. A record
+// that names a version at least as new as the stored one is authoritative:
+// its values replace the stored ones. A record with no version, or an older
+// one, only fills fields that are still empty; otherwise two versionless
+// sources of the same paper would overwrite each other on every import.
 func Merge(stored, in *Paper) (merged Paper, changed bool) {
 	m := *stored
-	older := in.Version != 0 && stored.Version != 0 && in.Version < stored.Version
-	if !older {
-		setString(&m.Title, in.Title)
-		setString(&m.Abstract, in.Abstract)
-		if len(in.Authors) > 0 {
-			m.Authors = in.Authors
-		}
-		if in.Version > m.Version {
-			m.Version = in.Version
-		}
+	set := fillString
+	if in.Version > 0 && in.Version >= stored.Version {
+		set = setString
+		m.Version = in.Version
 		if !in.UpdatedAt.IsZero() {
 			m.UpdatedAt = in.UpdatedAt
 		}
-		setString(&m.Comments, in.Comments)
+		if len(in.Authors) > 0 {
+			m.Authors = in.Authors
+		}
+		if len(in.Categories) > 0 {
+			m.Categories = in.Categories
+		}
+		if len(in.Versions) > 0 {
+			m.Versions = in.Versions
+		}
 	}
-	if len(in.Categories) > 0 {
+	if len(m.Authors) == 0 {
+		m.Authors = in.Authors
+	}
+	if len(m.Categories) == 0 {
 		m.Categories = in.Categories
 	}
+	if len(m.Versions) == 0 {
+		m.Versions = in.Versions
+	}
+	if m.UpdatedAt.IsZero() {
+		m.UpdatedAt = in.UpdatedAt
+	}
+	set(&m.Title, in.Title)
+	set(&m.Abstract, in.Abstract)
+	set(&m.Comments, in.Comments)
+	set(&m.JournalRef, in.JournalRef)
+	set(&m.DOI, in.DOI)
+	set(&m.License, in.License)
+	set(&m.ProjectURL, in.ProjectURL)
+	set(&m.CodeURL, in.CodeURL)
 	// The first publication date never moves later: keep the earliest seen.
 	if !in.PublishedAt.IsZero() && (m.PublishedAt.IsZero() || in.PublishedAt.Before(m.PublishedAt)) {
 		m.PublishedAt = in.PublishedAt
 	}
-	setString(&m.JournalRef, in.JournalRef)
-	setString(&m.DOI, in.DOI)
-	setString(&m.License, in.License)
-	setString(&m.ProjectURL, in.ProjectURL)
-	setString(&m.CodeURL, in.CodeURL)
-	if len(in.Versions) > len(m.Versions) {
-		m.Versions = in.Versions
-	}
 	return m, !m.Equal(stored)
+}
+
+// fillString sets *dst to v when *dst is empty.
+func fillString(dst *string, v string) {
+	if *dst == "" {
+		*dst = v
+	}
 }
 
 func setString(dst *string, v string) {

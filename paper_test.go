@@ -41,8 +41,10 @@ func TestMerge(t *testing.T) {
 			func() Paper { p := stored; p.DOI = "10.1/x"; return p }(), true},
 		{"newer version replaces content", Paper{ID: stored.ID, Version: 3, Title: "T3", UpdatedAt: t2},
 			func() Paper { p := stored; p.Version, p.Title, p.UpdatedAt = 3, "T3", t2; return p }(), true},
-		{"unknown version updates content", Paper{ID: stored.ID, Title: "Retitled"},
-			func() Paper { p := stored; p.Title = "Retitled"; return p }(), true},
+		{"unknown version only fills empty fields", Paper{ID: stored.ID, Title: "Retitled", Categories: []string{"cs.AI"}, CodeURL: "https://github.com/a/b"},
+			func() Paper { p := stored; p.CodeURL = "https://github.com/a/b"; return p }(), true},
+		{"same version is authoritative", Paper{ID: stored.ID, Version: 2, Title: "Corrected", Categories: []string{"cs.AI"}},
+			func() Paper { p := stored; p.Title, p.Categories = "Corrected", []string{"cs.AI"}; return p }(), true},
 		{"earliest publication wins", Paper{ID: stored.ID, PublishedAt: t2}, stored, false},
 		{"earlier publication replaces", Paper{ID: stored.ID, PublishedAt: t1.AddDate(0, 0, -1)},
 			func() Paper { p := stored; p.PublishedAt = t1.AddDate(0, 0, -1); return p }(), true},
@@ -56,6 +58,25 @@ func TestMerge(t *testing.T) {
 				t.Errorf("Merge changed = %v, want %v", changed, tc.changed)
 			}
 		})
+	}
+}
+
+// TestMergeStable merges two versionless records of one paper in turn, as
+// importing an arXiv listing and a daily list that share papers does: after
+// the first round, importing either again changes nothing.
+func TestMergeStable(t *testing.T) {
+	listing := Paper{ID: "2506.00001", Title: "Listing title", Abstract: "Listing abstract.",
+		Categories: []string{"cs.CL"}, CodeURL: "https://github.com/a/from-abstract"}
+	daily := Paper{ID: "2506.00001", Title: "Daily title", Abstract: "Daily abstract.",
+		CodeURL: "https://github.com/a/curated", ProjectURL: "https://example.org"}
+	m1, _ := Merge(&listing, &daily)
+	for _, in := range []Paper{listing, daily, listing} {
+		if _, changed := Merge(&m1, &in); changed {
+			t.Errorf("merging %q again changed the paper", in.Title)
+		}
+	}
+	if m1.Title != "Listing title" || m1.ProjectURL != "https://example.org" {
+		t.Errorf("merged = %+v; want the first title kept and the project page filled", m1)
 	}
 }
 

@@ -81,13 +81,17 @@ func testUpsertPapersMerge(t *testing.T, s quire.Store) {
 	want.Version, want.Title, want.Abstract, want.UpdatedAt = 3, "New title", "New abstract.", ts("2008-01-01T00:00:00Z")
 	mustFindPaper(t, s, want)
 
-	// Categories from another source are added; the earliest publication
-	// date wins.
-	other := &quire.Paper{ID: stored.ID, Title: "New title", Categories: []string{"hep-ph", "hep-ex"},
-		PublishedAt: ts("2009-01-01T00:00:00Z")}
+	// A record without a version only fills what is missing: its title
+	// and categories do not replace the versioned ones; the earliest
+	// publication date wins.
+	other := &quire.Paper{ID: stored.ID, Title: "Listing title", Categories: []string{"hep-ph", "hep-ex"},
+		PublishedAt: ts("2009-01-01T00:00:00Z"), License: "http://arxiv.org/licenses/nonexclusive-distrib/1.0/"}
 	MustUpsertPapers(t, s, other)
-	want.Categories = []string{"hep-ph", "hep-ex"}
+	want.License = other.License
 	mustFindPaper(t, s, want)
+	if st := MustUpsertPapers(t, s, other); st != (quire.UpsertStats{Unchanged: 1}) {
+		t.Errorf("UpsertPapers(versionless again) = %+v, want unchanged", st)
+	}
 }
 
 func mustFindPaper(t *testing.T, s quire.Store, want *quire.Paper) {
