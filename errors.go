@@ -19,6 +19,8 @@ var (
 	ErrUnauthorized = errors.New("unauthorized")
 	// ErrRateLimited: the caller did this too often.
 	ErrRateLimited = errors.New("rate limited")
+	// ErrUnavailable: the service cannot answer yet (an index still loading).
+	ErrUnavailable = errors.New("temporarily unavailable")
 	// ErrSchemaOutdated: the database schema is older than this binary expects.
 	ErrSchemaOutdated = errors.New("database schema is out of date")
 )
@@ -41,6 +43,12 @@ type userError struct {
 
 func (e *userError) Error() string { return e.msg }
 func (e *userError) Unwrap() error { return e.kind }
+
+// Unavailablef returns an error of kind ErrUnavailable whose message is meant
+// for users.
+func Unavailablef(format string, args ...any) error {
+	return &userError{kind: ErrUnavailable, msg: fmt.Sprintf(format, args...)}
+}
 
 // UserMessage returns the message of the first user-facing error in err's
 // chain, or "" when there is none (internal errors are never shown).

@@ -12,6 +12,7 @@ import (
 type Store interface {
 	PaperStore
 	DailyStore
+	SearchStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database.

@@ -45,6 +45,8 @@ var commands = []command{
 	{name: "serve", summary: "run the web server (loads the demo catalogue into an empty database)", serve: true, bind: noFlags(runServe)},
 	{name: "import", args: "FILE...", summary: "import papers from files (daily-papers JSON, arXiv listings, arXiv snapshot; .gz/.zst ok)", bind: bindImport},
 	{name: "migrate", summary: "apply pending database migrations", bind: noFlags(runMigrate)},
+	{name: "index", summary: "build the search index: train the embedding model if needed, embed every paper, write the snapshot", bind: bindIndex},
+	{name: "eval", args: "--queries FILE", summary: "measure search relevance on queries with known answers (prints one JSON object)", bind: bindEval},
 	{name: "config", summary: "print the effective configuration, secrets redacted", serve: true, bind: noFlags(runConfig)},
 	{name: "version", summary: "print the version", bind: noFlags(runVersion)},
 }

@@ -25,6 +25,7 @@ type Server struct {
 	cfg    *config.Config
 	logger *slog.Logger
 	DB     store.DB
+	search *searcher
 	http   *http.Server
 	ln     net.Listener
 }
@@ -50,7 +51,8 @@ func NewServer(ctx context.Context, cfg *config.Config, logger *slog.Logger) (_ 
 			return nil, err
 		}
 	}
-	h, err := newHandler(cfg, db, logger)
+	srch := newSearcher()
+	h, err := newHandler(cfg, db, srch, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -58,6 +60,7 @@ func NewServer(ctx context.Context, cfg *config.Config, logger *slog.Logger) (_ 
 		cfg:    cfg,
 		logger: logger,
 		DB:     db,
+		search: srch,
 		http: &http.Server{
 			Handler:           h,
 			ReadHeaderTimeout: 10 * time.Second,
@@ -88,7 +91,7 @@ func loadDemoIfEmpty(ctx context.Context, db store.DB, logger *slog.Logger) erro
 
 // newHandler assembles the site: pages at /, the API under /api/, health and
 // metrics beside them, all behind the common middleware.
-func newHandler(cfg *config.Config, db store.DB, logger *slog.Logger) (http.Handler, error) {
+func newHandler(cfg *config.Config, db store.DB, srch *searcher, logger *slog.Logger) (http.Handler, error) {
 	ttl := cfg.PageCacheTTL
 	if ttl == 0 {
 		ttl = -1 // web.Options reads zero as its default
@@ -150,10 +153,15 @@ func (s *Server) Serve(ctx context.Context) error {
 			return err
 		}
 	}
+	searchCtx, stopSearch := context.WithCancel(ctx)
+	defer stopSearch()
+	s.search.start(searchCtx, s.cfg, s.DB, s.logger)
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.ln) }()
 	select {
 	case err := <-errc:
+		stopSearch()
+		<-s.search.done
 		return err
 	case <-ctx.Done():
 	}
@@ -163,6 +171,12 @@ func (s *Server) Serve(ctx context.Context) error {
 	err := s.http.Shutdown(sctx)
 	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
 		err = serr
+	}
+	// The search follower saves its snapshot as it stops.
+	select {
+	case <-s.search.done:
+	case <-sctx.Done():
+		s.logger.Warn("search: shut down before the index snapshot was saved")
 	}
 	return err
 }

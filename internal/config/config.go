@@ -37,6 +37,12 @@ type Config struct {
 	LogFormat string
 	// MaxBodyBytes bounds request bodies.
 	MaxBodyBytes int64
+	// Embedder is "builtin", "openai" or "none"; the Embeddings* settings
+	// configure an OpenAI-compatible server.
+	Embedder                                      string
+	EmbeddingsURL, EmbeddingsModel, EmbeddingsKey string
+	// IndexPath is the search snapshot file ("" derives it from DB).
+	IndexPath string
 	// PageCacheTTL is how long rendered pages are reused (0: never).
 	PageCacheTTL time.Duration
 	// ShutdownTimeout bounds the graceful shutdown.
@@ -144,6 +150,9 @@ func (c *Config) Validate() error {
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("QUIRE_MAX_BODY_BYTES: %d is too small (at least 1024)", c.MaxBodyBytes))
 	}
+	if c.Embedder == "openai" && (c.EmbeddingsURL == "" || c.EmbeddingsModel == "") {
+		errs = append(errs, errors.New("QUIRE_EMBEDDER=openai needs QUIRE_EMBEDDINGS_URL and QUIRE_EMBEDDINGS_MODEL"))
+	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("QUIRE_SHUTDOWN_TIMEOUT: must be positive"))
 	}
@@ -160,6 +169,20 @@ func (c *Config) PublicURL() string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// SearchSnapshot is the search index snapshot file: IndexPath, or beside
+// the SQLite database, or quire-search.idx in the working folder for
+// PostgreSQL.
+func (c *Config) SearchSnapshot() string {
+	switch {
+	case c.IndexPath != "":
+		return c.IndexPath
+	case strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://"):
+		return "quire-search.idx"
+	default:
+		return c.DB + ".search"
+	}
 }
 
 // HTTPS reports whether the site is served over HTTPS.

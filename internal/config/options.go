@@ -101,6 +101,49 @@ var options = []option{
 		get: func(c *Config) string { return strconv.FormatInt(c.MaxBodyBytes, 10) },
 	},
 	{
+		flag: "embedder", env: "QUIRE_EMBEDDER", def: "builtin",
+		usage: "what makes the vectors of semantic search: builtin (a model learned from the catalogue), openai (an OpenAI-compatible /v1/embeddings server) or none",
+		set: func(c *Config, v string) error {
+			switch v {
+			case "builtin", "openai", "none":
+				c.Embedder = v
+				return nil
+			}
+			return fmt.Errorf("embedder %q: want builtin, openai or none", v)
+		},
+		get: func(c *Config) string { return c.Embedder },
+	},
+	{
+		flag: "embeddings-url", env: "QUIRE_EMBEDDINGS_URL", def: "",
+		usage: "base URL of the OpenAI-compatible embeddings server (with --embedder openai), e.g. http://localhost:11434",
+		set:   func(c *Config, v string) error { c.EmbeddingsURL = strings.TrimSpace(v); return nil },
+		get:   func(c *Config) string { return c.EmbeddingsURL },
+	},
+	{
+		flag: "embeddings-model", env: "QUIRE_EMBEDDINGS_MODEL", def: "",
+		usage: "model name sent to the embeddings server",
+		set:   func(c *Config, v string) error { c.EmbeddingsModel = strings.TrimSpace(v); return nil },
+		get:   func(c *Config) string { return c.EmbeddingsModel },
+	},
+	{
+		flag: "embeddings-key", env: "QUIRE_EMBEDDINGS_KEY", def: "",
+		usage:  "API key for the embeddings server, if it needs one",
+		secret: true, redact: func(v string) string {
+			if v == "" {
+				return ""
+			}
+			return "REDACTED"
+		},
+		set: func(c *Config, v string) error { c.EmbeddingsKey = strings.TrimSpace(v); return nil },
+		get: func(c *Config) string { return c.EmbeddingsKey },
+	},
+	{
+		flag: "index-path", env: "QUIRE_INDEX_PATH", def: "",
+		usage: "file for the search index snapshot (default: beside a SQLite database, or quire-search.idx in the working folder)",
+		set:   func(c *Config, v string) error { c.IndexPath = strings.TrimSpace(v); return nil },
+		get:   func(c *Config) string { return c.IndexPath },
+	},
+	{
 		flag: "page-cache-ttl", serveOnly: true, env: "QUIRE_PAGE_CACHE_TTL", def: "3s",
 		usage: "how long a rendered list or paper page is reused; 0 turns the page cache off",
 		set: func(c *Config, v string) error {

@@ -14,7 +14,8 @@ import (
 
 // Status returns the HTTP status for err's kind: 404 for quire.ErrNotFound,
 // 400 for quire.ErrInvalid, 409 for quire.ErrConflict, 401 for
-// quire.ErrUnauthorized, 429 for quire.ErrRateLimited and 500 otherwise.
+// quire.ErrUnauthorized, 429 for quire.ErrRateLimited, 503 for
+// quire.ErrUnavailable and 500 otherwise.
 func Status(err error) int {
 	switch {
 	case err == nil:
@@ -30,6 +31,8 @@ func Status(err error) int {
 		return http.StatusUnauthorized
 	case errors.Is(err, quire.ErrRateLimited):
 		return http.StatusTooManyRequests
+	case errors.Is(err, quire.ErrUnavailable):
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}
@@ -39,7 +42,7 @@ func Status(err error) int {
 // has one (see quire.UserMessage), otherwise a generic sentence for status.
 // An internal error's own text is never returned.
 func Message(err error, status int) string {
-	if msg := quire.UserMessage(err); msg != "" && status < 500 {
+	if msg := quire.UserMessage(err); msg != "" && (status < 500 || status == http.StatusServiceUnavailable) {
 		return msg
 	}
 	switch status {
@@ -53,6 +56,8 @@ func Message(err error, status int) string {
 		return "You are not allowed to do this."
 	case http.StatusTooManyRequests:
 		return "Too many requests; please try again later."
+	case http.StatusServiceUnavailable:
+		return "This is not available yet; please try again in a moment."
 	default:
 		return "Something went wrong on our side. Please try again later."
 	}

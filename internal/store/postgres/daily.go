@@ -73,6 +73,15 @@ func (db *DB) UpsertDailyEntries(ctx context.Context, entries []*quire.DailyEntr
 		}
 		var inserts [][]any
 		var updates [][]any
+		// Papers whose entries change move up the change feed, once each.
+		var touched []string
+		seen := map[string]bool{}
+		touch := func(id string) {
+			if !seen[id] {
+				seen[id] = true
+				touched = append(touched, id)
+			}
+		}
 		for _, e := range batch {
 			old, ok := existing[entryKey{e.Day.Unix(), e.PaperID}]
 			switch {
@@ -81,6 +90,7 @@ func (db *DB) UpsertDailyEntries(ctx context.Context, entries []*quire.DailyEntr
 			case !ok:
 				inserts = append(inserts, entryRow(e))
 				stats.Inserted++
+				touch(e.PaperID)
 			default:
 				merged, changed := quire.MergeEntry(old, e)
 				if !changed {
@@ -89,14 +99,24 @@ func (db *DB) UpsertDailyEntries(ctx context.Context, entries []*quire.DailyEntr
 				}
 				updates = append(updates, entryRow(&merged))
 				stats.Updated++
+				touch(e.PaperID)
 			}
+		}
+		if len(touched) == 0 {
+			return nil
+		}
+		if err := lockFeed(ctx, tx); err != nil {
+			return err
 		}
 		if len(inserts) > 0 {
 			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"daily_entries"}, entryColumns, pgx.CopyFromRows(inserts)); err != nil {
 				return err
 			}
 		}
-		return updateFrom(ctx, tx, "daily_entries", entryColumns, 2, updates)
+		if err := updateFrom(ctx, tx, "daily_entries", entryColumns, 2, updates, ""); err != nil {
+			return err
+		}
+		return bumpSeq(ctx, tx, touched)
 	})
 	if err != nil {
 		return quire.UpsertStats{}, err

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 
@@ -47,7 +48,22 @@ func (db *DB) PendingMigrations(ctx context.Context) (pending []string, err erro
 // migration runs under an advisory lock and is skipped when another node
 // has recorded it meanwhile.
 func (db *DB) Migrate(ctx context.Context) (applied []string, err error) {
-	for _, name := range db.Migrations() {
+	return db.MigrateTo(ctx, "")
+}
+
+// MigrateTo is Migrate that stops after the migration named last ("" for
+// all), leaving the database at that version; tests use it to build a
+// database as an older release left it.
+func (db *DB) MigrateTo(ctx context.Context, last string) (applied []string, err error) {
+	names := db.Migrations()
+	if last != "" {
+		i := slices.Index(names, last)
+		if i < 0 {
+			return nil, fmt.Errorf("postgres: migrate: no migration %q", last)
+		}
+		names = names[:i+1]
+	}
+	for _, name := range names {
 		ran, err := db.migrateFile(ctx, name)
 		if err != nil {
 			return applied, fmt.Errorf("postgres: migration %s: %w", name, err)

@@ -139,12 +139,19 @@ func (db *DB) UpsertPapers(ctx context.Context, papers []*quire.Paper) (stats qu
 			updates = append(updates, row)
 			stats.Updated++
 		}
+		if len(inserts) == 0 && len(updates) == 0 {
+			return nil
+		}
+		if err := lockFeed(ctx, tx); err != nil {
+			return err
+		}
+		// New papers take their seq from the column's default.
 		if len(inserts) > 0 {
 			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"papers"}, paperColumns, pgx.CopyFromRows(inserts)); err != nil {
 				return err
 			}
 		}
-		return updateFrom(ctx, tx, "papers", paperColumns, 1, updates)
+		return updateFrom(ctx, tx, "papers", paperColumns, 1, updates, "seq = "+nextSeq)
 	})
 	if err != nil {
 		return quire.UpsertStats{}, err
@@ -159,9 +166,14 @@ func (db *DB) UpsertPapers(ctx context.Context, papers []*quire.Paper) (stats qu
 // takes seconds.
 const batchPlan = pgx.QueryExecModeExec
 
+// querier is a pool or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
 // findPapersByIDs returns the stored papers among ids, by id.
-func findPapersByIDs(ctx context.Context, tx pgx.Tx, ids []string) (map[string]*quire.Paper, error) {
-	rows, err := tx.Query(ctx, `SELECT `+columns("", paperColumns)+` FROM papers WHERE id = ANY($1)`, batchPlan, ids)
+func findPapersByIDs(ctx context.Context, q querier, ids []string) (map[string]*quire.Paper, error) {
+	rows, err := q.Query(ctx, `SELECT `+columns("", paperColumns)+` FROM papers WHERE id = ANY($1)`, batchPlan, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -66,6 +66,9 @@ const (
 	// SQLite's single writer makes them.
 	lockPapers  int64 = 0x71756972_00000002
 	lockEntries int64 = 0x71756972_00000003
+	// lockSeq is held by every transaction that hands out change-feed
+	// positions, from its first write to its end (see lockFeed).
+	lockSeq int64 = 0x71756972_00000004
 )
 
 func lock(ctx context.Context, tx pgx.Tx, key int64) error {
@@ -77,21 +80,29 @@ func lock(ctx context.Context, tx pgx.Tx, key int64) error {
 // COPY into a temporary table, which then drives a single UPDATE … FROM on
 // the first keys columns. PostgreSQL plans that statement for this batch,
 // whereas a prepared per-row UPDATE keeps a generic plan that may date from
-// when the table was nearly empty (a sequential scan).
-func updateFrom(ctx context.Context, tx pgx.Tx, table string, cols []string, keys int, rows [][]any) error {
+// when the table was nearly empty (a sequential scan). extraSet, when not
+// empty, is one more assignment for every row (such as a new seq).
+func updateFrom(ctx context.Context, tx pgx.Tx, table string, cols []string, keys int, rows [][]any, extraSet string) error {
 	if len(rows) == 0 {
 		return nil
 	}
+	// The temporary table has only the copied columns, without their
+	// constraints: a NOT NULL column left out (papers.seq) must not
+	// refuse the copy.
 	tmp := table + "_in"
-	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE `+tmp+` (LIKE `+table+`) ON COMMIT DROP`); err != nil {
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE `+tmp+` ON COMMIT DROP AS SELECT `+
+		strings.Join(cols, ", ")+` FROM `+table+` WITH NO DATA`); err != nil {
 		return err
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{tmp}, cols, pgx.CopyFromRows(rows)); err != nil {
 		return err
 	}
-	set := make([]string, 0, len(cols)-keys)
+	set := make([]string, 0, len(cols)-keys+1)
 	for _, c := range cols[keys:] {
 		set = append(set, c+" = i."+c)
+	}
+	if extraSet != "" {
+		set = append(set, extraSet)
 	}
 	match := make([]string, 0, keys)
 	for _, c := range cols[:keys] {

@@ -169,3 +169,34 @@ func TestClosed(t *testing.T) {
 		t.Error("Ping after Close succeeded, want an error")
 	}
 }
+
+// TestMigrateSearch upgrades a database that an older release filled (schema
+// 0001 only): existing papers join the change feed in id order, ahead of
+// every later write.
+func TestMigrateSearch(t *testing.T) {
+	ctx := t.Context()
+	db := MustOpen(t)
+	if applied, err := db.MigrateTo(ctx, "0001_init.sql"); err != nil || !slices.Equal(applied, []string{"0001_init.sql"}) {
+		t.Fatalf("MigrateTo(0001_init.sql) = %v, %v", applied, err)
+	}
+	if _, err := db.MigrateTo(ctx, "9999_none.sql"); err == nil {
+		t.Error("MigrateTo(an unknown migration) succeeded")
+	}
+	// Rows as release 0001 wrote them (see storetest.CheckMigratedFeed).
+	for _, id := range storetest.LegacyPaperIDs {
+		if _, err := db.Pool().Exec(ctx, `INSERT INTO papers (id, title) VALUES ($1, $2)`, id, "Paper "+id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Pool().Exec(ctx, `INSERT INTO daily_entries (day, paper_id, upvotes, num_comments)
+		VALUES ('2025-06-16', '2501.00002', 7, 1)`); err != nil {
+		t.Fatal(err)
+	}
+	if pending, err := db.PendingMigrations(ctx); err != nil || !slices.Equal(pending, []string{"0002_search.sql"}) {
+		t.Fatalf("PendingMigrations() = %v, %v; want 0002_search.sql", pending, err)
+	}
+	if applied, err := db.Migrate(ctx); err != nil || !slices.Equal(applied, []string{"0002_search.sql"}) {
+		t.Fatalf("Migrate() = %v, %v; want 0002_search.sql", applied, err)
+	}
+	storetest.CheckMigratedFeed(t, db)
+}

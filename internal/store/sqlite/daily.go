@@ -80,6 +80,15 @@ func (db *DB) UpsertDailyEntries(ctx context.Context, entries []*quire.DailyEntr
 			return err
 		}
 		defer upd.Close()
+		// Papers whose entries change move up the change feed, once each.
+		var touched []string
+		seen := map[string]bool{}
+		touch := func(id string) {
+			if !seen[id] {
+				seen[id] = true
+				touched = append(touched, id)
+			}
+		}
 		for _, e := range batch {
 			old, paperExists, err := findEntry(ctx, find, hasPaper, e)
 			if err != nil {
@@ -93,6 +102,7 @@ func (db *DB) UpsertDailyEntries(ctx context.Context, entries []*quire.DailyEntr
 					return err
 				}
 				stats.Inserted++
+				touch(e.PaperID)
 			default:
 				merged, changed := quire.MergeEntry(old, e)
 				if !changed {
@@ -103,14 +113,38 @@ func (db *DB) UpsertDailyEntries(ctx context.Context, entries []*quire.DailyEntr
 					return err
 				}
 				stats.Updated++
+				touch(e.PaperID)
 			}
 		}
-		return nil
+		return bumpSeq(ctx, tx, touched)
 	})
 	if err != nil {
 		return quire.UpsertStats{}, err
 	}
 	return stats, nil
+}
+
+// bumpSeq gives each of the papers ids a new change-feed position.
+func bumpSeq(ctx context.Context, tx *sql.Tx, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	st, err := tx.PrepareContext(ctx, `UPDATE papers SET seq = ? WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	seq := seqCounter{tx: tx}
+	for _, id := range ids {
+		n, err := seq.next(ctx)
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(ctx, n, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // findEntry reads the stored entry for e's key (nil when absent) and whether

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"time"
 )
@@ -44,12 +45,27 @@ func (db *DB) PendingMigrations(ctx context.Context) ([]string, error) {
 // Migrate applies the pending migrations, each in its own transaction, and
 // returns their names.
 func (db *DB) Migrate(ctx context.Context) ([]string, error) {
+	return db.MigrateTo(ctx, "")
+}
+
+// MigrateTo is Migrate that stops after the migration named last ("" for
+// all), leaving the database at that version; tests use it to build a
+// database as an older release left it.
+func (db *DB) MigrateTo(ctx context.Context, last string) ([]string, error) {
+	names := db.Migrations()
+	if last != "" {
+		i := slices.Index(names, last)
+		if i < 0 {
+			return nil, fmt.Errorf("sqlite: migrate: no migration %q", last)
+		}
+		names = names[:i+1]
+	}
 	if _, err := db.write.ExecContext(ctx,
 		`CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT`); err != nil {
 		return nil, fmt.Errorf("sqlite: migrate: %w", err)
 	}
 	var done []string
-	for _, name := range db.Migrations() {
+	for _, name := range names {
 		ran, err := db.migrateFile(ctx, name)
 		if err != nil {
 			return done, fmt.Errorf("sqlite: migration %s: %w", name, err)

@@ -99,17 +99,22 @@ func (db *DB) UpsertPapers(ctx context.Context, papers []*quire.Paper) (stats qu
 		if err != nil {
 			return err
 		}
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO papers (`+paperColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO papers (`+paperColumns+`, seq)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
 		defer ins.Close()
 		var upd *sql.Stmt
+		seq := seqCounter{tx: tx}
 		for _, p := range batch {
 			old, ok := existing[p.ID]
 			if !ok {
-				if _, err := ins.ExecContext(ctx, paperArgs(p)...); err != nil {
+				n, err := seq.next(ctx)
+				if err != nil {
+					return err
+				}
+				if _, err := ins.ExecContext(ctx, append(paperArgs(p), n)...); err != nil {
 					return err
 				}
 				stats.Inserted++
@@ -124,12 +129,16 @@ func (db *DB) UpsertPapers(ctx context.Context, papers []*quire.Paper) (stats qu
 				if upd, err = tx.PrepareContext(ctx, `UPDATE papers SET version = ?2, title = ?3,
 					authors = ?4, abstract = ?5, categories = ?6, published_at = ?7, updated_at = ?8,
 					comments = ?9, journal_ref = ?10, doi = ?11, license = ?12, project_url = ?13,
-					code_url = ?14, versions = ?15 WHERE id = ?1`); err != nil {
+					code_url = ?14, versions = ?15, seq = ?16 WHERE id = ?1`); err != nil {
 					return err
 				}
 				defer upd.Close()
 			}
-			if _, err := upd.ExecContext(ctx, paperArgs(&merged)...); err != nil {
+			n, err := seq.next(ctx)
+			if err != nil {
+				return err
+			}
+			if _, err := upd.ExecContext(ctx, append(paperArgs(&merged), n)...); err != nil {
 				return err
 			}
 			stats.Updated++
@@ -146,6 +155,29 @@ func paperArgs(p *quire.Paper) []any {
 	return []any{p.ID, p.Version, p.Title, jsonText(p.Authors), p.Abstract, jsonText(p.Categories),
 		unixOrNull(p.PublishedAt), unixOrNull(p.UpdatedAt), p.Comments, p.JournalRef, p.DOI,
 		p.License, p.ProjectURL, p.CodeURL, jsonText(p.Versions)}
+}
+
+// seqCounter hands out change-feed positions (papers.seq) within one write
+// transaction. SQLite has a single writer, and a write transaction holds the
+// write lock from BEGIN IMMEDIATE to its end, so the largest seq read at the
+// first use is the largest committed one and no other transaction can take
+// positions until this one commits: positions grow in commit order, which
+// is what lets a feed reader resume after the last seq it saw.
+type seqCounter struct {
+	tx   *sql.Tx
+	last int64 // the last position handed out; 0 before the first
+}
+
+// next returns a position larger than every one stored before.
+func (c *seqCounter) next(ctx context.Context) (int64, error) {
+	if c.last == 0 {
+		// The unique index on seq makes max() one index probe.
+		if err := c.tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM papers`).Scan(&c.last); err != nil {
+			return 0, err
+		}
+	}
+	c.last++
+	return c.last, nil
 }
 
 // maxParams keeps IN lists well under SQLite's limit on bound parameters.

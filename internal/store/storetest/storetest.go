@@ -43,6 +43,17 @@ func Run(t *testing.T, newStore NewStore) {
 		{"FindDailyEntriesByPaper", testFindDailyEntriesByPaper},
 		{"LatestDay", testLatestDay},
 		{"NeighbourDays", testNeighbourDays},
+		{"PaperChangesFeed", testPaperChangesFeed},
+		{"PaperChangesPaging", testPaperChangesPaging},
+		{"PaperChangesStats", testPaperChangesStats},
+		{"PaperChangesConcurrent", testPaperChangesConcurrent},
+		{"FindPapersByIDs", testFindPapersByIDs},
+		{"Models", testModels},
+		{"Embeddings", testEmbeddings},
+		{"EmbeddingsInvalid", testEmbeddingsInvalid},
+		{"EmbeddingsLargeBatch", testEmbeddingsLargeBatch},
+		{"PapersWithoutEmbedding", testPapersWithoutEmbedding},
+		{"Settings", testSettings},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

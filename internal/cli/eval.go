@@ -1,0 +1,164 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+
+	"quire/internal/config"
+	"quire/internal/search"
+	"quire/internal/store"
+)
+
+func bindEval(fs *flag.FlagSet) runFunc {
+	queries := fs.String("queries", "", "JSON lines of {\"query\": \"...\", \"relevant\": [\"arXiv id\", ...]}")
+	mode := fs.String("mode", "hybrid", "lexical, semantic or hybrid")
+	return func(ctx context.Context, env Env, cfg *config.Config, _ []string) error {
+		if *queries == "" {
+			fmt.Fprintln(env.Stderr, "quire eval: --queries FILE is required")
+			return ErrUsage
+		}
+		return runEval(ctx, env, cfg, *queries, search.Mode(*mode))
+	}
+}
+
+// evalQuery is one line of a relevance file.
+type evalQuery struct {
+	Query    string   `json:"query"`
+	Relevant []string `json:"relevant"`
+}
+
+// evalResult is what quire eval prints: one JSON object.
+type evalResult struct {
+	Mode      search.Mode `json:"mode"`
+	Queries   int         `json:"queries"`
+	MRR10     float64     `json:"mrr@10"`
+	Recall10  float64     `json:"recall@10"`
+	Recall100 float64     `json:"recall@100"`
+	NDCG10    float64     `json:"ndcg@10"`
+}
+
+// runEval measures the ranking on a set of queries with known answers and
+// prints exactly one JSON object on standard output (logs go to standard
+// error).
+func runEval(ctx context.Context, env Env, cfg *config.Config, path string, mode search.Mode) error {
+	qs, err := readEvalQueries(path)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(env.Stderr, cfg)
+	db, _, err := store.OpenMigrated(ctx, cfg.DB, migrationPolicy(cfg))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	emb, err := newEmbedder(ctx, cfg, db)
+	if err != nil {
+		return err
+	}
+	e, err := openEngine(ctx, cfg, db, emb, logger)
+	if err != nil {
+		return err
+	}
+	res := evalResult{Mode: mode, Queries: len(qs)}
+	for _, q := range qs {
+		resp, err := e.Search(ctx, search.Request{Query: q.Query, Mode: mode, Limit: search.MaxLimit})
+		if err != nil {
+			return fmt.Errorf("query %q: %w", q.Query, err)
+		}
+		var ranked []string
+		for _, r := range resp.Results {
+			ranked = append(ranked, r.PaperID)
+		}
+		m := scoreRanking(ranked, q.Relevant)
+		res.MRR10 += m.mrr10
+		res.Recall10 += m.recall10
+		res.Recall100 += m.recall100
+		res.NDCG10 += m.ndcg10
+	}
+	if n := float64(len(qs)); n > 0 {
+		res.MRR10 = round4(res.MRR10 / n)
+		res.Recall10 = round4(res.Recall10 / n)
+		res.Recall100 = round4(res.Recall100 / n)
+		res.NDCG10 = round4(res.NDCG10 / n)
+	}
+	return json.NewEncoder(env.Stdout).Encode(res)
+}
+
+func readEvalQueries(path string) ([]evalQuery, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var qs []evalQuery
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		if len(sc.Bytes()) == 0 {
+			continue
+		}
+		var q evalQuery
+		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", path, line, err)
+		}
+		if q.Query == "" || len(q.Relevant) == 0 {
+			return nil, fmt.Errorf("%s:%d: a query needs \"query\" and at least one \"relevant\" id", path, line)
+		}
+		qs = append(qs, q)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if len(qs) == 0 {
+		return nil, fmt.Errorf("%s: no queries", path)
+	}
+	return qs, nil
+}
+
+// queryScores are one query's scores.
+type queryScores struct{ mrr10, recall10, recall100, ndcg10 float64 }
+
+// scoreRanking scores a ranked list against the relevant ids (binary
+// relevance): reciprocal rank of the first relevant result within 10,
+// recall within 10 and 100, and nDCG@10.
+func scoreRanking(ranked, relevant []string) queryScores {
+	rel := map[string]bool{}
+	for _, id := range relevant {
+		rel[id] = true
+	}
+	var m queryScores
+	found10, found100 := 0, 0
+	dcg := 0.0
+	for i, id := range ranked {
+		if !rel[id] {
+			continue
+		}
+		if i < 10 {
+			if m.mrr10 == 0 {
+				m.mrr10 = 1 / float64(i+1)
+			}
+			found10++
+			dcg += 1 / math.Log2(float64(i+2))
+		}
+		if i < 100 {
+			found100++
+		}
+	}
+	ideal := 0.0
+	for i := range min(len(rel), 10) {
+		ideal += 1 / math.Log2(float64(i+2))
+	}
+	m.recall10 = float64(found10) / float64(len(rel))
+	m.recall100 = float64(found100) / float64(len(rel))
+	if ideal > 0 {
+		m.ndcg10 = dcg / ideal
+	}
+	return m
+}
+
+func round4(x float64) float64 { return math.Round(x*10000) / 10000 }

@@ -1,0 +1,109 @@
+package embedding
+
+import (
+	"context"
+	"math"
+)
+
+// Model is the built-in embedder: static word vectors learned from the
+// catalogue, pooled with frequency-aware weights, with the component common
+// to all documents removed. It is safe for concurrent use.
+type Model struct {
+	name   string
+	dim    int
+	tok    tokenizer
+	ids    map[string]int32
+	terms  []string
+	weight []float32 // pooling weight of each term
+	scale  []float32 // int8 → float factor of each term's vector
+	vec    []int8    // terms × dim
+	common []float32 // unit vectors (each dim long) projected out of every embedding
+
+	titleBoost float32 // extra weight of title terms ("title. abstract" texts)
+}
+
+// Name identifies the model: its kind, dimension and a hash of its content,
+// so that vectors from different trainings are never mixed.
+func (m *Model) Name() string { return m.name }
+
+// Dim returns the vector length.
+func (m *Model) Dim() int { return m.dim }
+
+// Terms returns the vocabulary size.
+func (m *Model) Terms() int { return len(m.terms) }
+
+// Embed returns the unit-length vector of each text; texts with no known
+// term get the zero vector. It never fails except when ctx is done.
+func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	var terms []string
+	var ids []uint32
+	for i, text := range texts {
+		if i%64 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		title, rest := splitTitle(text)
+		ids = ids[:0]
+		terms = m.tok.appendTerms(terms[:0], title)
+		nTitle := 0
+		for j, t := range terms {
+			if id, ok := m.ids[t]; ok {
+				ids = append(ids, uint32(id))
+			}
+			if j == len(terms)-1 {
+				nTitle = len(ids)
+			}
+		}
+		terms = m.tok.appendTerms(terms[:0], rest)
+		for _, t := range terms {
+			if id, ok := m.ids[t]; ok {
+				ids = append(ids, uint32(id))
+			}
+		}
+		out[i] = make([]float32, m.dim)
+		m.embedIDs(ids, nTitle, out[i])
+	}
+	return out, nil
+}
+
+// embedIDs writes into dst (zeroed, dim long) the embedding of a document
+// given as term ids, the first nTitle of which come from its title.
+func (m *Model) embedIDs(ids []uint32, nTitle int, dst []float32) {
+	for k, id := range ids {
+		f := m.weight[id] * m.scale[id]
+		if k < nTitle {
+			f *= m.titleBoost
+		}
+		row := m.vec[int(id)*m.dim : int(id+1)*m.dim]
+		for j, q := range row {
+			dst[j] += f * float32(q)
+		}
+	}
+	for c := 0; c+m.dim <= len(m.common); c += m.dim {
+		u := m.common[c : c+m.dim]
+		axpy(-dot(u, dst), u, dst)
+	}
+	normalize(dst)
+}
+
+// quantizeRows stores each row of w as int8 with its own scale.
+func quantizeRows(w *dense) (vec []int8, scale []float32) {
+	vec = make([]int8, len(w.d))
+	scale = make([]float32, w.rows)
+	for i := range w.rows {
+		row := w.row(i)
+		var peak float32
+		for _, x := range row {
+			peak = max(peak, float32(math.Abs(float64(x))))
+		}
+		if peak == 0 {
+			continue
+		}
+		scale[i] = peak / 127
+		q := vec[i*w.cols : (i+1)*w.cols]
+		for j, x := range row {
+			q[j] = int8(math.Round(float64(x / scale[i])))
+		}
+	}
+	return vec, scale
+}

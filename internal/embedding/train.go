@@ -1,0 +1,185 @@
+package embedding
+
+import (
+	"context"
+	"iter"
+	"log/slog"
+	"math"
+	"runtime"
+	"time"
+
+	"quire"
+)
+
+// TrainOptions tunes Train. The zero value is a sound default for
+// catalogues from a few thousand to a million papers.
+type TrainOptions struct {
+	// Dim is the vector length (default 256).
+	Dim int
+	// MaxVocab caps the vocabulary, most frequent terms first (default 100,000).
+	MaxVocab int
+	// MinCount is how often a term must occur to get a vector (default 3).
+	MinCount int
+	// MaxDocs caps the documents whose co-occurrences are counted; larger
+	// catalogues are sampled evenly (default 300,000).
+	MaxDocs int
+	// Workers is the number of goroutines (default GOMAXPROCS).
+	Workers int
+	// Seed makes the randomized parts of training repeatable.
+	Seed uint64
+	// Logger receives one line per training stage (default: none).
+	Logger *slog.Logger
+}
+
+// params are the training choices; tests tune the unexported ones.
+type params struct {
+	TrainOptions
+	ppmi        ppmiParams
+	oversample  int
+	powerIters  int
+	power       float64 // word vector = U·Σ^power
+	normRows    bool    // unit-length word vectors before pooling
+	sifA        float64 // term weight a/(a+p(w))
+	idf         bool    // term weight idf instead of SIF
+	titleBoost  float32
+	components  int // common components removed
+	commonDocs  int // documents used to find them
+	contrastive contrastiveParams
+}
+
+func defaults(o TrainOptions) params {
+	p := params{TrainOptions: o}
+	if p.Dim <= 0 {
+		p.Dim = 256
+	}
+	if p.MaxVocab <= 0 {
+		p.MaxVocab = 100_000
+	}
+	if p.MinCount <= 0 {
+		p.MinCount = 3
+	}
+	if p.MaxDocs <= 0 {
+		p.MaxDocs = 300_000
+	}
+	if p.Workers <= 0 {
+		p.Workers = runtime.GOMAXPROCS(0)
+	}
+	if p.Logger == nil {
+		p.Logger = slog.New(slog.DiscardHandler)
+	}
+	p.ppmi = ppmiParams{window: 0, contexts: 100_000, smoothing: 0.75, minPair: 1, topK: 400, blockMem: 32 << 20}
+	p.oversample = 16
+	p.powerIters = 2
+	p.power = 0.5
+	p.normRows = false
+	p.sifA = 1e-3
+	p.titleBoost = 1
+	p.components = 1
+	p.commonDocs = 20_000
+	return p
+}
+
+// Train learns a model from docs, the catalogue's "title. abstract" texts.
+// docs is iterated twice: once to count terms, once to count co-occurrences.
+func Train(ctx context.Context, docs iter.Seq[string], opts TrainOptions) (*Model, error) {
+	return train(ctx, docs, defaults(opts))
+}
+
+func train(ctx context.Context, docs iter.Seq[string], p params) (*Model, error) {
+	log := p.Logger
+	tok := newPlainTokenizer()
+	start := time.Now()
+	vc, err := countVocab(ctx, docs, tok, p.Workers)
+	if err != nil {
+		return nil, err
+	}
+	terms := selectVocab(vc, p.MinCount, p.MaxVocab)
+	log.Info("embedding: counted terms", "docs", vc.docs, "tokens", vc.tokens, "distinct", len(vc.terms), "vocabulary", len(terms), "elapsed", time.Since(start))
+	if len(terms) < 10 {
+		return nil, quire.Invalidf("embedding: the catalogue is too small to learn from (%d documents, %d terms seen %d times or more)", vc.docs, len(terms), p.MinCount)
+	}
+	ids := make(map[string]uint32, len(terms))
+	weight := make([]float32, len(terms))
+	for i, t := range terms {
+		ids[t] = uint32(i)
+		s := vc.terms[t]
+		if p.idf {
+			weight[i] = float32(math.Log(float64(vc.docs+1) / float64(s.df)))
+		} else {
+			weight[i] = float32(p.sifA / (p.sifA + float64(s.count)/float64(vc.tokens)))
+		}
+	}
+	nDocs := vc.docs
+	vc = nil // free the counting map before the big allocations
+
+	c, err := collectCorpus(ctx, docs, tok, ids, nDocs, p.MaxDocs, p.Workers)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("embedding: collected corpus", "docs", c.len(), "tokens", len(c.toks), "elapsed", time.Since(start))
+
+	mat, err := ppmiMatrix(ctx, c, len(terms), p.ppmi, p.Workers)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("embedding: PPMI matrix", "rows", mat.rows, "cols", mat.cols, "nonzeros", len(mat.val), "elapsed", time.Since(start))
+
+	w, _ := truncatedSVD(mat, p.Dim, p.oversample, p.powerIters, p.power, p.Seed, p.Workers)
+	mat = nil
+	if p.normRows {
+		parallelRows(w.rows, p.Workers, func(_, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				normalize(w.row(i))
+			}
+		})
+	}
+	log.Info("embedding: word vectors", "dim", p.Dim, "elapsed", time.Since(start))
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	m := &Model{dim: p.Dim, tok: tok, terms: terms, weight: weight, titleBoost: p.titleBoost}
+	m.ids = make(map[string]int32, len(terms))
+	for i, t := range terms {
+		m.ids[t] = int32(i)
+	}
+	if p.contrastive.epochs > 0 {
+		if err := tuneContrastive(ctx, m, w, c, p); err != nil {
+			return nil, err
+		}
+		log.Info("embedding: contrastive tuning", "elapsed", time.Since(start))
+	}
+	m.vec, m.scale = quantizeRows(w)
+	m.common = commonComponents(m, c, p.components, p.commonDocs, p.Workers)
+	m.name = m.contentName()
+	log.Info("embedding: trained", "name", m.name, "elapsed", time.Since(start))
+	return m, nil
+}
+
+// commonComponents returns the top n principal directions (uncentred) of
+// the embeddings of up to max documents of c: the direction every abstract
+// shares ("we propose a method ... results show"), which otherwise
+// dominates cosine similarity.
+func commonComponents(m *Model, c *corpus, n, maxDocs, workers int) []float32 {
+	if n <= 0 || c.len() == 0 {
+		return nil
+	}
+	docs := newDense(min(maxDocs, c.len()), m.dim)
+	parallelRows(docs.rows, workers, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			d := i * c.len() / docs.rows
+			m.embedIDs(c.doc(d), int(c.title[d]), docs.row(i))
+		}
+	})
+	vals, vecs := symEigen(gram(docs, workers), m.dim)
+	var out []float32
+	for k := range min(n, m.dim) {
+		if vals[k] <= 0 {
+			break
+		}
+		for j := range m.dim {
+			out = append(out, float32(vecs[j*m.dim+k]))
+		}
+	}
+	return out
+}

@@ -1,0 +1,80 @@
+package search
+
+import (
+	"cmp"
+	"slices"
+)
+
+// ScoringParams are the knobs of hybrid ranking, in one place. The relevance
+// harness (quire eval) chose the defaults; see BENCHMARKS.md.
+type ScoringParams struct {
+	// Candidates is how many results each retriever contributes before
+	// fusion (at least offset+limit are always fetched).
+	Candidates int
+	// SemanticWeight is the weight of the semantic score against the
+	// lexical one (1 − SemanticWeight) after both are normalised.
+	SemanticWeight float64
+	// SemanticFloor is the cosine below which a semantic score counts as
+	// nothing: weak neighbours only add noise to exact matches.
+	SemanticFloor float64
+}
+
+// WithDefaults fills the zero fields of p with the chosen defaults.
+func (p ScoringParams) WithDefaults() ScoringParams {
+	if p.Candidates <= 0 {
+		p.Candidates = 100
+	}
+	if p.SemanticWeight == 0 {
+		p.SemanticWeight = 0.3
+	}
+	return p
+}
+
+// candidate is one document with the scores each retriever gave it; a
+// retriever that did not score it leaves NaN-free zero and a false flag.
+type candidate struct {
+	doc            uint32
+	paper          string // the paper id: ties fall to it, the same on every node
+	lexical        float64
+	semantic       float64
+	hasLex, hasSem bool
+	score          float64
+}
+
+// fuse combines lexical and semantic scores of the same documents into one
+// ranking: the lexical score divided by the best lexical score of the query
+// (BM25 has no fixed scale), the semantic score (a cosine) rescaled from
+// [floor, 1] to [0, 1], mixed linearly.
+func fuse(cands []candidate, p ScoringParams) []candidate {
+	maxLex := 0.0
+	for _, c := range cands {
+		maxLex = max(maxLex, c.lexical)
+	}
+	w := p.SemanticWeight
+	for i := range cands {
+		c := &cands[i]
+		lex := 0.0
+		if maxLex > 0 {
+			lex = c.lexical / maxLex
+		}
+		sem := 0.0
+		if c.semantic > p.SemanticFloor {
+			sem = (c.semantic - p.SemanticFloor) / (1 - p.SemanticFloor)
+		}
+		c.score = (1-w)*lex + w*sem
+	}
+	sortCandidates(cands)
+	return cands
+}
+
+// sortCandidates orders by score, best first; equal scores fall to the
+// paper id, not the document number, which differs between nodes and
+// backends (it follows each store's change feed).
+func sortCandidates(cands []candidate) {
+	slices.SortFunc(cands, func(a, b candidate) int {
+		if a.score != b.score {
+			return cmp.Compare(b.score, a.score)
+		}
+		return cmp.Compare(a.paper, b.paper)
+	})
+}

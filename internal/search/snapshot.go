@@ -1,0 +1,232 @@
+package search
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// The snapshot file: a magic line, a gob header, then length-prefixed
+// sections (documents, lexical index, vector index), each read through its
+// own limited reader so a section can never read into the next.
+const snapshotMagic = "quire search snapshot 1\n"
+
+type snapshotHeader struct {
+	Seq   int64
+	Model string // "" when the snapshot holds no vectors
+}
+
+type snapshotDocs struct {
+	PaperIDs []string
+	Days     []int32
+	Cats     [][]uint16
+	HasCode  []bool
+	Upvotes  []int32
+	Hashes   []uint64
+	Deleted  []bool
+	CatNames []string
+}
+
+// Save writes the engine's indexes to its snapshot path, atomically (a
+// temporary file renamed into place). It does nothing without a path.
+func (e *Engine) Save() (err error) {
+	if e.snapshot == "" {
+		return nil
+	}
+	e.syncMu.Lock() // no Sync may change the indexes while they are written
+	defer e.syncMu.Unlock()
+	tmp, err := os.CreateTemp(filepath.Dir(e.snapshot), filepath.Base(e.snapshot)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("search: saving snapshot: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	w := bufio.NewWriterSize(tmp, 1<<20)
+	e.mu.RLock()
+	hdr := snapshotHeader{Seq: e.seq}
+	if e.vec != nil {
+		hdr.Model = e.embedder.Name()
+	}
+	docs := e.docs.export()
+	e.mu.RUnlock()
+	if _, err := io.WriteString(w, snapshotMagic); err != nil {
+		return err
+	}
+	if err := gob.NewEncoder(w).Encode(hdr); err != nil {
+		return err
+	}
+	if err := writeSection(tmp, w, func(w io.Writer) error { return gob.NewEncoder(w).Encode(docs) }); err != nil {
+		return err
+	}
+	if err := writeSection(tmp, w, func(w io.Writer) error { _, err := e.lex.WriteTo(w); return err }); err != nil {
+		return err
+	}
+	if e.vec != nil {
+		if err := writeSection(tmp, w, func(w io.Writer) error { _, err := e.vec.WriteTo(w); return err }); err != nil {
+			return err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), e.snapshot)
+}
+
+// writeSection writes what fn writes, preceded by its length, which is
+// patched in afterwards so that a large section is never held in memory.
+func writeSection(f *os.File, w *bufio.Writer, fn func(io.Writer) error) error {
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	start, err := f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return err
+	}
+	var n [8]byte
+	if _, err := w.Write(n[:]); err != nil {
+		return err
+	}
+	cw := &countingWriter{w: w}
+	if err := fn(cw); err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	binary.LittleEndian.PutUint64(n[:], uint64(cw.n))
+	_, err = f.WriteAt(n[:], start)
+	return err
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// ErrNoSnapshot means there is no snapshot file to load.
+var ErrNoSnapshot = errors.New("search: no snapshot")
+
+// Load replaces the engine's indexes with the snapshot's. Vectors are loaded
+// only when the snapshot was made with the engine's model; otherwise the
+// caller loads them from the store (LoadVectors). Sync then applies what
+// changed since the snapshot.
+func (e *Engine) Load() (vectors bool, err error) {
+	if e.snapshot == "" {
+		return false, ErrNoSnapshot
+	}
+	f, err := os.Open(e.snapshot)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, ErrNoSnapshot
+	}
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 1<<20)
+	magic := make([]byte, len(snapshotMagic))
+	if _, err := io.ReadFull(r, magic); err != nil || string(magic) != snapshotMagic {
+		return false, fmt.Errorf("search: %s is not a snapshot of this version", e.snapshot)
+	}
+	var hdr snapshotHeader
+	if err := gob.NewDecoder(r).Decode(&hdr); err != nil {
+		return false, fmt.Errorf("search: snapshot header: %w", err)
+	}
+	var docs snapshotDocs
+	if err := readSection(r, func(r io.Reader) error { return gob.NewDecoder(r).Decode(&docs) }); err != nil {
+		return false, fmt.Errorf("search: snapshot documents: %w", err)
+	}
+	table, err := importDocs(&docs)
+	if err != nil {
+		return false, err
+	}
+	if err := readSection(r, func(r io.Reader) error { _, err := e.lex.ReadFrom(r); return err }); err != nil {
+		return false, fmt.Errorf("search: snapshot lexical index: %w", err)
+	}
+	if e.vec != nil && hdr.Model == e.embedder.Name() {
+		if err := readSection(r, func(r io.Reader) error { _, err := e.vec.ReadFrom(r); return err }); err != nil {
+			return false, fmt.Errorf("search: snapshot vector index: %w", err)
+		}
+		vectors = true
+	}
+	e.mu.Lock()
+	e.docs, e.seq, e.ready = table, hdr.Seq, true
+	e.mu.Unlock()
+	return vectors, nil
+}
+
+func readSection(r io.Reader, fn func(io.Reader) error) error {
+	var n [8]byte
+	if _, err := io.ReadFull(r, n[:]); err != nil {
+		return err
+	}
+	size := int64(binary.LittleEndian.Uint64(n[:]))
+	lr := &io.LimitedReader{R: r, N: size}
+	if err := fn(lr); err != nil {
+		return err
+	}
+	if lr.N != 0 {
+		// The section's reader stopped early: skip to the next section.
+		if _, err := io.Copy(io.Discard, lr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *docTable) export() *snapshotDocs {
+	d := &snapshotDocs{CatNames: t.catName}
+	for _, m := range t.meta {
+		d.PaperIDs = append(d.PaperIDs, m.paperID)
+		d.Days = append(d.Days, m.day)
+		d.Cats = append(d.Cats, m.cats)
+		d.HasCode = append(d.HasCode, m.hasCode)
+		d.Upvotes = append(d.Upvotes, m.upvotes)
+		d.Hashes = append(d.Hashes, m.textHash)
+		d.Deleted = append(d.Deleted, m.deleted)
+	}
+	return d
+}
+
+func importDocs(d *snapshotDocs) (docTable, error) {
+	n := len(d.PaperIDs)
+	if len(d.Days) != n || len(d.Cats) != n || len(d.HasCode) != n || len(d.Upvotes) != n ||
+		len(d.Hashes) != n || len(d.Deleted) != n {
+		return docTable{}, errors.New("search: snapshot documents are inconsistent")
+	}
+	t := newDocTable()
+	t.meta = make([]docMeta, n)
+	for i := range n {
+		t.meta[i] = docMeta{paperID: d.PaperIDs[i], day: d.Days[i], cats: d.Cats[i], hasCode: d.HasCode[i],
+			upvotes: d.Upvotes[i], textHash: d.Hashes[i], deleted: d.Deleted[i]}
+		t.byPaper[d.PaperIDs[i]] = uint32(i)
+		if !d.Deleted[i] {
+			t.live++
+		}
+	}
+	for i, name := range d.CatNames {
+		t.catNum[name] = uint16(i)
+	}
+	t.catName = d.CatNames
+	return t, nil
+}

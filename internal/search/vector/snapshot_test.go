@@ -1,0 +1,115 @@
+package vector
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"quire"
+)
+
+// MustSnapshot returns ix written as a snapshot.
+func MustSnapshot(tb testing.TB, ix *Index) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	n, err := ix.WriteTo(&buf)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if n != int64(buf.Len()) {
+		tb.Fatalf("WriteTo returned %d, wrote %d bytes", n, buf.Len())
+	}
+	return buf.Bytes()
+}
+
+func TestSnapshotRoundTrip(t *testing.T) {
+	d := topics(7, 12000, 50, 64)
+	p := Params{MinTrain: 5000}
+	trained := MustBuild(t, d, p)
+	// Leave the lists in an order a fresh build would not produce.
+	for id := uint32(0); id < 12000; id += 7 {
+		trained.Delete(id)
+	}
+	for id := uint32(0); id < 300; id++ {
+		MustAdd(t, trained, 20000+id, d.vecs[id])
+	}
+	untrained := MustNew(t, 64, p)
+	for i, v := range d.vecs[:100] {
+		MustAdd(t, untrained, uint32(i)*3, v)
+	}
+
+	for _, tc := range []struct {
+		name string
+		ix   *Index
+	}{{"trained", trained}, {"untrained", untrained}, {"empty", MustNew(t, 64, p)}} {
+		t.Run(tc.name, func(t *testing.T) {
+			snap := MustSnapshot(t, tc.ix)
+			got := MustNew(t, 64, p)
+			n, err := got.ReadFrom(bytes.NewReader(snap))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != int64(len(snap)) {
+				t.Errorf("ReadFrom returned %d, snapshot has %d bytes", n, len(snap))
+			}
+			MustCheck(t, got)
+			if diff := cmp.Diff(tc.ix.Stats(), got.Stats(), cmpopts.IgnoreFields(Stats{}, "Bytes")); diff != "" {
+				t.Errorf("Stats() mismatch after round trip (-want +got):\n%s", diff)
+			}
+			for _, q := range d.queries {
+				if diff := cmp.Diff(MustSearch(t, tc.ix, q, 20), MustSearch(t, got, q, 20)); diff != "" {
+					t.Fatalf("Search mismatch after round trip (-want +got):\n%s", diff)
+				}
+			}
+			if again := MustSnapshot(t, got); !bytes.Equal(again, snap) {
+				t.Errorf("snapshot of the restored index differs from the original")
+			}
+		})
+	}
+}
+
+func TestSnapshotRejectsDamage(t *testing.T) {
+	d := topics(8, 6000, 10, 32)
+	src := MustBuild(t, d, Params{MinTrain: 5000})
+	snap := MustSnapshot(t, src)
+	other, err := New(16, Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherSnap := MustSnapshot(t, other)
+
+	flip := func(i int) []byte {
+		b := bytes.Clone(snap)
+		b[i] ^= 0x10
+		return b
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"empty", nil},
+		{"not a snapshot", []byte("hello, this is not a snapshot at all")},
+		{"other dimension", otherSnap},
+		{"future version", flip(8)},
+		{"header cut", snap[:20]},
+		{"body cut", snap[:len(snap)/2]},
+		{"checksum cut", snap[:len(snap)-1]},
+		{"vector damaged", flip(len(snap) / 2)},
+		{"checksum damaged", flip(len(snap) - 1)},
+		{"list count damaged", flip(25)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ix := MustBuild(t, dataset{dim: 32, vecs: d.vecs[:10]}, Params{MinTrain: 5000})
+			before := MustSnapshot(t, ix)
+			if _, err := ix.ReadFrom(bytes.NewReader(tc.data)); !errors.Is(err, quire.ErrInvalid) {
+				t.Errorf("ReadFrom(%s) error = %v, want ErrInvalid", tc.name, err)
+			}
+			if after := MustSnapshot(t, ix); !bytes.Equal(before, after) {
+				t.Errorf("ReadFrom(%s) changed the index", tc.name)
+			}
+		})
+	}
+}

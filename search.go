@@ -1,0 +1,67 @@
+package quire
+
+import (
+	"context"
+	"time"
+)
+
+// SearchStore is what the search engine reads and keeps in the store: a
+// change feed of the catalogue to follow, the papers to show for results,
+// embedding models and vectors, and small settings.
+type SearchStore interface {
+	// FindPaperChanges returns, in Seq order, at most limit papers whose
+	// record or daily entries changed after afterSeq (0: from the start).
+	// Every write that touches a paper gives it a new, larger Seq, and a
+	// write becomes visible in Seq order, so a reader that resumes from
+	// the last Seq it saw misses nothing.
+	FindPaperChanges(ctx context.Context, afterSeq int64, limit int) ([]*PaperChange, error)
+	// FindPapersByIDs returns the stored papers among ids, in the order of
+	// ids; unknown ids are left out.
+	FindPapersByIDs(ctx context.Context, ids []string) ([]*Paper, error)
+
+	// SaveModel stores an embedding model, replacing one of the same name.
+	SaveModel(ctx context.Context, m *Model) error
+	// FindModel returns the model with name, or an error of kind ErrNotFound.
+	FindModel(ctx context.Context, name string) (*Model, error)
+
+	// UpsertEmbeddings stores vectors of model, replacing earlier ones of
+	// the same papers; vectors of unknown papers are skipped.
+	UpsertEmbeddings(ctx context.Context, model string, vectors []Embedding) error
+	// FindEmbeddings returns, in paper id order, at most limit vectors of
+	// model for papers after afterPaperID ("" from the start).
+	FindEmbeddings(ctx context.Context, model, afterPaperID string, limit int) ([]Embedding, error)
+	// FindPapersWithoutEmbedding returns, in id order, at most limit papers
+	// after afterPaperID that have no vector of model yet.
+	FindPapersWithoutEmbedding(ctx context.Context, model, afterPaperID string, limit int) ([]*Paper, error)
+	// DeleteEmbeddings removes every vector of model.
+	DeleteEmbeddings(ctx context.Context, model string) error
+
+	// Setting returns the value stored under key, or an error of kind
+	// ErrNotFound; SetSetting stores one.
+	Setting(ctx context.Context, key string) (string, error)
+	SetSetting(ctx context.Context, key, value string) error
+}
+
+// PaperChange is one entry of the catalogue's change feed: a paper as it is
+// now, with the counts of its best-voted daily entry.
+type PaperChange struct {
+	Seq         int64
+	Paper       Paper
+	Upvotes     int // 0 when never listed
+	NumComments int
+}
+
+// Model is a stored embedding model: its name identifies the vectors it
+// made, Kind says which implementation reads Data.
+type Model struct {
+	Name      string
+	Kind      string
+	Data      []byte
+	CreatedAt time.Time
+}
+
+// Embedding is one paper's vector, encoded by the embedding package.
+type Embedding struct {
+	PaperID string
+	Vector  []byte
+}
