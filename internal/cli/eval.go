@@ -17,12 +17,13 @@ import (
 func bindEval(fs *flag.FlagSet) runFunc {
 	queries := fs.String("queries", "", "JSON lines of {\"query\": \"...\", \"relevant\": [\"arXiv id\", ...]}")
 	mode := fs.String("mode", "hybrid", "lexical, semantic or hybrid")
+	dump := fs.String("dump-candidates", "", "also write each query's candidates with both scores to this file (JSON lines), for tuning fusion")
 	return func(ctx context.Context, env Env, cfg *config.Config, _ []string) error {
 		if *queries == "" {
 			fmt.Fprintln(env.Stderr, "quire eval: --queries FILE is required")
 			return ErrUsage
 		}
-		return runEval(ctx, env, cfg, *queries, search.Mode(*mode))
+		return runEval(ctx, env, cfg, *queries, search.Mode(*mode), *dump)
 	}
 }
 
@@ -45,7 +46,7 @@ type evalResult struct {
 // runEval measures the ranking on a set of queries with known answers and
 // prints exactly one JSON object on standard output (logs go to standard
 // error).
-func runEval(ctx context.Context, env Env, cfg *config.Config, path string, mode search.Mode) error {
+func runEval(ctx context.Context, env Env, cfg *config.Config, path string, mode search.Mode, dumpPath string) error {
 	qs, err := readEvalQueries(path)
 	if err != nil {
 		return err
@@ -65,7 +66,27 @@ func runEval(ctx context.Context, env Env, cfg *config.Config, path string, mode
 		return err
 	}
 	res := evalResult{Mode: mode, Queries: len(qs)}
+	var dump *json.Encoder
+	if dumpPath != "" {
+		f, err := os.Create(dumpPath)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w := bufio.NewWriter(f)
+		defer w.Flush()
+		dump = json.NewEncoder(w)
+	}
 	for _, q := range qs {
+		if dump != nil {
+			cands, err := e.Candidates(ctx, q.Query, search.MaxLimit)
+			if err != nil {
+				return err
+			}
+			if err := dump.Encode(map[string]any{"relevant": q.Relevant, "candidates": cands}); err != nil {
+				return err
+			}
+		}
 		resp, err := e.Search(ctx, search.Request{Query: q.Query, Mode: mode, Limit: search.MaxLimit})
 		if err != nil {
 			return fmt.Errorf("query %q: %w", q.Query, err)

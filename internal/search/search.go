@@ -444,3 +444,28 @@ func (e *Engine) reorder(cands []candidate, o Order) {
 	}
 	slices.SortStableFunc(cands, func(a, b candidate) int { return cmp.Compare(key(b), key(a)) })
 }
+
+// Candidates returns the union of the lexical and semantic candidates for
+// text (k from each), each scored by both retrievers, unfused: the raw
+// material for tuning ScoringParams with the relevance harness.
+func (e *Engine) Candidates(ctx context.Context, text string, k int) ([]Result, error) {
+	if !e.Semantic() {
+		return nil, quire.Invalidf("semantic search is not available")
+	}
+	c := e.compile(query.Parse(text))
+	qv, err := e.embedQuery(ctx, c.semanticText)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	cands, err := e.hybrid(&c, qv, k)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Result, len(cands))
+	for i, cd := range cands {
+		out[i] = Result{PaperID: cd.paper, Lexical: cd.lexical, Semantic: cd.semantic}
+	}
+	return out, nil
+}
