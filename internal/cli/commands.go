@@ -5,11 +5,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
+	"time"
 	"runtime/debug"
 	"strings"
 
 	"quire/internal/config"
 	"quire/internal/ingest"
+	"quire/internal/search"
 	"quire/internal/store"
 )
 
@@ -78,8 +81,10 @@ func runImport(ctx context.Context, env Env, cfg *config.Config, args []string, 
 	}
 	logger := newLogger(env.Stderr, cfg)
 	im := &ingest.Importer{Logger: logger, Progress: env.Stderr, DryRun: dryRun}
+	var db store.DB
 	if !dryRun {
-		db, _, err := store.OpenMigrated(ctx, cfg.DB, migrationPolicy(cfg))
+		var err error
+		db, _, err = store.OpenMigrated(ctx, cfg.DB, migrationPolicy(cfg))
 		if err != nil {
 			return err
 		}
@@ -103,8 +108,32 @@ func runImport(ctx context.Context, env Env, cfg *config.Config, args []string, 
 	if len(args) > 1 {
 		fmt.Fprintf(env.Stdout, "total: %s\n", total)
 	}
+	if db != nil && total.Papers.Inserted+total.Papers.Updated > 0 {
+		if err := embedImported(ctx, cfg, db, logger); err != nil {
+			return err
+		}
+	}
 	if len(failed) > 0 {
 		return fmt.Errorf("could not import %s", strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+// embedImported embeds the papers an import brought, when semantic search is
+// set up (a trained built-in model, or an embeddings server), so that they
+// are found by meaning as soon as a server picks them up.
+func embedImported(ctx context.Context, cfg *config.Config, db store.DB, logger *slog.Logger) error {
+	emb, err := newEmbedder(ctx, cfg, db)
+	if err != nil || emb == nil {
+		return err
+	}
+	start := time.Now()
+	n, err := search.EmbedMissing(ctx, db, emb, nil)
+	if err != nil {
+		return fmt.Errorf("embedding the new papers: %w", err)
+	}
+	if n > 0 {
+		logger.Info("embedded the new papers", "papers", n, "model", emb.Name(), "took", time.Since(start).Round(time.Millisecond))
 	}
 	return nil
 }
