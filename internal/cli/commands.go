@@ -6,9 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"time"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"quire/internal/config"
 	"quire/internal/ingest"
