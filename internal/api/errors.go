@@ -23,6 +23,10 @@ func (h *Handler) serveError(w http.ResponseWriter, r *http.Request, err error) 
 	if errors.Is(err, errMethod) {
 		status, msg = http.StatusMethodNotAllowed, "Method not allowed."
 	}
+	if status == http.StatusServiceUnavailable {
+		// An index loading at start is ready within a minute or so.
+		w.Header().Set("Retry-After", "10")
+	}
 	httperr.Log(h.logger, r, status, err)
 	writeJSON(w, status, errorBody{Error: msg})
 }

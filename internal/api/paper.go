@@ -3,15 +3,19 @@ package api
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"quire"
 	"quire/internal/arxiv"
 )
 
-// paper serves GET /api/papers/{id}. Any id form that arxiv.ParseID accepts
+// paper serves GET /api/papers/{id}, and GET /api/papers/{id}/similar. Any id form that arxiv.ParseID accepts
 // is looked up under its canonical id.
 func (h *Handler) paper(w http.ResponseWriter, r *http.Request) error {
 	raw := r.PathValue("id")
+	if rest, ok := strings.CutSuffix(raw, "/similar"); ok {
+		return h.similarPapers(w, r, rest)
+	}
 	id, _, err := arxiv.ParseID(raw)
 	if err != nil {
 		return err // of kind quire.ErrInvalid, with a message for users
@@ -33,9 +37,7 @@ func (h *Handler) paper(w http.ResponseWriter, r *http.Request) error {
 		newest = entries[0]
 	}
 	out := newPaper(p, newest)
-	out.Categories = p.Categories
-	out.ArxivURL = p.AbsURL()
-	out.PDFURL = p.PDFURL()
+	addExtensions(&out, p)
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -10,6 +10,9 @@ import (
 // routes registers every endpoint of the API.
 func (h *Handler) routes() {
 	h.handle("GET /api/daily_papers", h.dailyPapers)
+	h.handle("GET /api/papers/search", h.searchPapers)
+	// Old-style ids hold a slash (hep-th/9901001), so the paper handler
+	// also serves {id}/similar.
 	h.handle("GET /api/papers/{id...}", h.paper)
 	// Anything else under /api/ answers in JSON too, not with the mux's
 	// plain-text 404.

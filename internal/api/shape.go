@@ -38,7 +38,8 @@ type Paper struct {
 	SubmittedOnDailyAt string   `json:"submittedOnDailyAt,omitempty"`
 	SubmittedOnDailyBy *User    `json:"submittedOnDailyBy,omitempty"`
 
-	// Quire extensions, present only in GET /api/papers/{id}.
+	// Quire extensions, present in GET /api/papers/{id} and in search
+	// results, not in daily lists.
 	Categories []string `json:"categories,omitempty"`
 	ArxivURL   string   `json:"arxivUrl,omitempty"`
 	PDFURL     string   `json:"pdfUrl,omitempty"`
@@ -117,4 +118,37 @@ func newDailyPaper(it *quire.DailyItem) DailyPaper {
 		NumComments: e.NumComments,
 		SubmittedBy: newUser(e.Submitter),
 	}
+}
+
+// addExtensions sets the paper object's Quire extensions.
+func addExtensions(out *Paper, p *quire.Paper) {
+	out.Categories = p.Categories
+	out.ArxivURL = p.AbsURL()
+	out.PDFURL = p.PDFURL()
+}
+
+// SearchResult is one item of GET /api/papers/search, shaped like Hugging
+// Face's search items (which are daily-list items), and of
+// GET /api/papers/{id}/similar.
+type SearchResult struct {
+	// Paper is the paper object of GET /api/papers/{id}, with upvotes from
+	// the paper's best-voted daily list and without the other community
+	// fields.
+	Paper Paper `json:"paper"`
+	// PublishedAt is when v1 appeared on arXiv, left out when unknown.
+	PublishedAt string `json:"publishedAt,omitempty"`
+	Title       string `json:"title"`
+	Summary     string `json:"summary"`
+}
+
+func newSearchResult(p *quire.Paper, upvotes int) SearchResult {
+	out := SearchResult{
+		Paper:       newPaper(p, nil),
+		PublishedAt: formatTime(p.PublishedAt),
+		Title:       p.Title,
+		Summary:     p.Abstract,
+	}
+	out.Paper.Upvotes = upvotes
+	addExtensions(&out.Paper, p)
+	return out
 }

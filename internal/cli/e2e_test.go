@@ -10,8 +10,9 @@ import (
 
 // TestBrowser drives headless Chromium through the hub as a visitor would:
 // the home page of a fresh server with the demo catalogue, a week view, a
-// paper page, and the home page again at phone size. Set QUIRE_SCREENSHOT
-// to a file name to keep a screenshot of the home page (the README's).
+// paper page, a search from the header's box and a result with its similar
+// papers, and the home page again at phone size. Set QUIRE_SCREENSHOT to a
+// file name to keep a screenshot of the home page (the README's).
 func TestBrowser(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.NoDemo = false
@@ -31,8 +32,8 @@ func TestBrowser(t *testing.T) {
 	if note := b.Find(".notice").Text(); !strings.Contains(note, "No papers yet today") {
 		t.Errorf("home notice = %q", note)
 	}
-	if soon := b.Find("#search-note").Text(); !strings.Contains(soon, "coming soon") {
-		t.Errorf("search note = %q: search is not built and must say so", soon)
+	if action := b.Find("header form.search").Attr("action"); action != "/papers" {
+		t.Errorf("header search form action = %q, want /papers", action)
 	}
 	if path := os.Getenv("QUIRE_SCREENSHOT"); path != "" {
 		if err := os.WriteFile(path, b.Screenshot(), 0o644); err != nil {
@@ -67,11 +68,56 @@ func TestBrowser(t *testing.T) {
 		t.Error("no PDF link")
 	}
 
-	// On a phone the page must not scroll sideways.
-	b.SetWindowSize(390, 844)
+	// Search from the header's box once the index, built in the
+	// background at start, has loaded.
+	b.Wait("the search index", func() bool {
+		b.Navigate(srv.URL() + "/papers?q=diffusion")
+		return !strings.Contains(b.Find("main").Text(), "still loading")
+	})
 	b.Navigate(srv.URL() + "/")
-	wide := b.ExecuteScript(`return document.documentElement.scrollWidth > document.documentElement.clientWidth`)
-	if wide != false {
-		t.Errorf("home page scrolls sideways at 390 px wide")
+	b.ExecuteScript(`arguments[0].value = arguments[1]`, b.Find("header input#q"), "diffusion models")
+	b.Find("header form.search button[type=submit]").Click()
+	b.Wait("search results", func() bool { return strings.Contains(b.CurrentURL(), "/papers?q=diffusion+models") })
+	results := b.FindAll("article.card")
+	if len(results) == 0 {
+		t.Fatal("the search shows no results")
+	}
+	if parsed := b.Find("p.parsed code").Text(); parsed != "diffusion models" {
+		t.Errorf("parsed query shown = %q", parsed)
+	}
+	marks := b.FindAll("article.card mark")
+	if len(marks) == 0 {
+		t.Fatal("no highlighted words in the results")
+	}
+	if w := strings.ToLower(marks[0].Text()); !strings.HasPrefix(w, "diffus") && !strings.HasPrefix(w, "model") {
+		t.Errorf("highlighted %q, which the query does not match", w)
+	}
+	if v := b.Find("header input#q").Attr("value"); v != "diffusion models" {
+		t.Errorf("header box holds %q after the search", v)
+	}
+
+	// A result's page lists similar papers.
+	result := results[0].Find(".card-title a")
+	resultTitle := result.Text()
+	result.Click()
+	b.Wait("result page", func() bool { return !strings.Contains(b.CurrentURL(), "?q=") })
+	if h1 := b.Find("article.paper h1").Text(); h1 != resultTitle {
+		t.Errorf("result page h1 = %q, want %q", h1, resultTitle)
+	}
+	if h := b.Find("#similar-title").Text(); h != "Similar papers" {
+		t.Errorf("similar section heading = %q", h)
+	}
+	if n := len(b.FindAll("section.similar article.card")); n == 0 {
+		t.Error("the result's page lists no similar papers")
+	}
+
+	// On a phone the pages must not scroll sideways.
+	b.SetWindowSize(390, 844)
+	for _, path := range []string{"/", "/papers?q=diffusion+models&cat=cs&has_code=1"} {
+		b.Navigate(srv.URL() + path)
+		wide := b.ExecuteScript(`return document.documentElement.scrollWidth > document.documentElement.clientWidth`)
+		if wide != false {
+			t.Errorf("%s scrolls sideways at 390 px wide", path)
+		}
 	}
 }

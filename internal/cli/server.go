@@ -96,14 +96,14 @@ func newHandler(cfg *config.Config, db store.DB, srch *searcher, logger *slog.Lo
 	if ttl == 0 {
 		ttl = -1 // web.Options reads zero as its default
 	}
-	pages, err := web.New(db, web.Options{Logger: logger, Dev: cfg.Dev, CacheTTL: ttl})
+	pages, err := web.New(db, web.Options{Logger: logger, Dev: cfg.Dev, CacheTTL: ttl, Search: srch})
 	if err != nil {
 		return nil, err
 	}
 	reg := metrics.NewRegistry()
 	mux := http.NewServeMux()
 	mux.Handle("/", pages)
-	mux.Handle("/api/", api.New(db, api.Options{Logger: logger}))
+	mux.Handle("/api/", api.New(db, api.Options{Logger: logger, Search: srch}))
 	mux.Handle("GET /healthz", healthz(db))
 	mux.Handle("GET /metrics", reg.Handler())
 	return middleware.Chain(mux,

@@ -338,3 +338,18 @@ func copyModel(t *testing.T, from, to store.DB) {
 		t.Fatal(err)
 	}
 }
+
+// TestStopWordsOnly: a query whose words are all stop words finds nothing
+// rather than listing the catalogue; filters alone do list.
+func TestStopWordsOnly(t *testing.T) {
+	db := MustCatalogue(t, sqlitePath(t))
+	e := MustEngine(t, db, nil, "")
+	for _, q := range []string{"the", `"the of"`, "the -model", "zzzunknown*"} {
+		if resp := mustSearch(t, e, search.Request{Query: q}); len(resp.Results) != 0 {
+			t.Errorf("Search(%q) = %d results, want none", q, len(resp.Results))
+		}
+	}
+	if resp := mustSearch(t, e, search.Request{Query: "cat:hep-ph"}); len(resp.Results) == 0 {
+		t.Error("a filter alone found nothing")
+	}
+}

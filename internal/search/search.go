@@ -146,10 +146,13 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 	var cands []candidate
 	switch {
 	case len(c.lex.Should) == 0 && len(c.lex.Must) == 0 && c.semanticText == "":
-		if q.Empty() {
+		// Nothing left to search for: a query of filters alone lists
+		// what passes them, newest first; one whose words were all stop
+		// words (or unknown prefixes) finds nothing.
+		if q.Empty() || hasPositiveWords(q) {
 			return resp, nil
 		}
-		cands = e.browse(&c, max(need, reorderPool)) // filters only: newest first
+		cands = e.browse(&c, max(need, reorderPool))
 	case mode == Lexical:
 		cands = e.lexical(&c, max(need, e.poolSize(r)))
 	case mode == Semantic:
@@ -275,6 +278,15 @@ func (e *Engine) expand(prefix string) []string {
 // matchDoc applies f to document id; the caller holds e.mu.
 func (e *Engine) matchDoc(f *filter, id uint32) bool {
 	return int(id) < len(e.docs.meta) && f.match(&e.docs.meta[id])
+}
+
+func hasPositiveWords(q query.Query) bool {
+	for _, cl := range q.Clauses {
+		if !cl.Exclude {
+			return true
+		}
+	}
+	return false
 }
 
 // tieSlack is how many results past k each retriever fetches, so that

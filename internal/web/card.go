@@ -1,21 +1,31 @@
 package web
 
-import "quire"
+import (
+	"quire"
+	"quire/internal/search"
+)
 
-// Card is one paper in a list.
+// Card is one paper in a list, in search results or among similar papers.
 type Card struct {
 	Href  string
 	Title string
+	// TitleMarks, when set, is Title cut into segments with the words a
+	// search matched marked; the card shows it instead of Title.
+	TitleMarks []search.Segment
 	// Snippet is the entry's AI summary or else the start of the abstract.
-	Snippet   string
-	AISummary bool
-	Authors   string // "12 authors"
+	Snippet string
+	// SnippetMarks, when set, is the part of the abstract that best
+	// matches a search, with the matched words marked; the card shows it
+	// instead of Snippet.
+	SnippetMarks []search.Segment
+	AISummary    bool
+	Authors      string // "12 authors"
 	// Date and DateISO are the paper's arXiv publication day, or the
 	// list's day when that is unknown.
 	Date        string
 	DateISO     string
 	Upvotes     int
-	Comments    string // "3 comments"
+	Comments    string // "3 comments"; "" leaves the count out
 	CodeURL     string
 	SubmittedBy string
 }

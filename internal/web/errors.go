@@ -33,12 +33,20 @@ func (h *Handler) serveError(w http.ResponseWriter, r *http.Request, err error) 
 		heading = "That address is not valid"
 	case http.StatusInternalServerError:
 		heading = "Something went wrong"
+	case http.StatusServiceUnavailable:
+		heading = "Not ready yet"
+		// An index loading at start is ready within a minute or so.
+		w.Header().Set("Retry-After", "10")
 	}
 	page := &ErrorPage{
 		BasePage: h.base(heading, msg, ""),
 		Status:   status,
 		Heading:  heading,
 		Message:  msg,
+	}
+	if r.URL.Path == "/papers" {
+		// Keep the search in the header's box, to fix or to retry.
+		page.Query = r.URL.Query().Get("q")
 	}
 	if rerr := h.render(w, status, "error.html", page); rerr != nil {
 		h.logger.Error("rendering error page", "error", rerr)

@@ -19,6 +19,9 @@ type BasePage struct {
 	// and month's lists.
 	WeekHref  string
 	MonthHref string
+	// Query is the text of the header's search box: the search being
+	// shown, or "".
+	Query string
 }
 
 // Link is a labelled URL; an empty Href means the link is disabled.

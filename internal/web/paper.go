@@ -38,6 +38,9 @@ type PaperPage struct {
 	// Lists are the daily lists the paper appeared on, newest first.
 	Lists  []Link
 	BibTeX string
+	// Similar are the papers nearest in meaning, from the search index;
+	// empty while the index loads.
+	Similar []Card
 }
 
 // paperPath is the URL of the page of the paper with canonical id.
@@ -73,6 +76,14 @@ func (h *Handler) paper(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := newPaperPage(p, entries)
 	page.BasePage = h.base(p.Title, snippet(strings.ReplaceAll(p.Abstract, "\n\n", " "), 200), "")
+	var final bool
+	if page.Similar, final = h.similarCards(ctx, id); !final {
+		// Keep the page without its similar papers out of the cache, so
+		// that they show as soon as the index can tell them.
+		if cw, ok := w.(*cacheWriter); ok {
+			w = cw.ResponseWriter
+		}
+	}
 	return h.render(w, http.StatusOK, "paper.html", page)
 }
 

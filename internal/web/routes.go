@@ -15,6 +15,7 @@ func (h *Handler) routes() {
 	h.handle("GET /papers/week/{week}", h.cached(h.weekList))
 	h.handle("GET /papers/month", h.latestPeriod(quire.MonthPeriod))
 	h.handle("GET /papers/month/{month}", h.cached(h.monthList))
+	h.handle("GET /papers", h.searchPage)
 	h.handle("GET /papers/{id...}", h.cached(h.paper))
 	h.handle("GET /static/{hash}/{name}", h.static)
 	h.handle("GET /favicon.ico", h.favicon)

@@ -52,7 +52,7 @@ func TestNotFound(t *testing.T) {
 	for _, path := range []string{"/nope", "/paper/2506.10892", "/about/us"} {
 		t.Run(path, func(t *testing.T) {
 			r := MustGet(t, srv, path)
-			checkPage(t, r, 404, "Page not found", `<link rel="stylesheet"`, "Search is coming soon")
+			checkPage(t, r, 404, "Page not found", `<link rel="stylesheet"`, `<form class="search" role="search" action="/papers"`)
 		})
 	}
 	r := MustDo(t, srv, "POST", "/papers/2506.10892")

@@ -24,9 +24,10 @@ var embedded embed.FS
 // Each page is parsed with the layout and partials into a template set of
 // its own, so that every page can define "content".
 var pages = map[string]any{
-	"list.html":  ListPage{},
-	"paper.html": PaperPage{},
-	"error.html": ErrorPage{},
+	"list.html":   ListPage{},
+	"paper.html":  PaperPage{},
+	"search.html": SearchPage{},
+	"error.html":  ErrorPage{},
 }
 
 const (

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"quire/internal/search"
 )
 
 // populated has a filled-in value of every page type, so that each
@@ -41,9 +43,27 @@ var populated = map[string]any{
 		Categories: []string{"cs.LG"},
 		Published:  "Jun 12, 2025", PublishedISO: "2025-06-12", Updated: "Jun 14, 2025", UpdatedISO: "2025-06-14",
 		ArxivComments: "12 pages", JournalRef: "J. Phys. 1 (2025)",
-		Links:  []Link{{Label: "PDF", Href: "https://arxiv.org/pdf/2506.10892"}},
-		Lists:  []Link{{Label: "Jun 16, 2025 · 5 upvotes", Href: "/papers/date/2025-06-16"}},
-		BibTeX: "@misc{x,\n}",
+		Links:   []Link{{Label: "PDF", Href: "https://arxiv.org/pdf/2506.10892"}},
+		Lists:   []Link{{Label: "Jun 16, 2025 · 5 upvotes", Href: "/papers/date/2025-06-16"}},
+		BibTeX:  "@misc{x,\n}",
+		Similar: []Card{{Href: "/papers/2506.08592", Title: "Another", Snippet: "Text", Authors: "1 author", Upvotes: 2}},
+	},
+	"search.html": &SearchPage{
+		BasePage:  BasePage{PageTitle: "Search results for “scaling” · Quire", Query: "scaling"},
+		Form:      SearchForm{Q: "scaling", Cat: "cs.CL", From: "2024", To: "2025", HasCode: true},
+		Sorts:     []Option{{Value: "relevance", Label: "Relevance", Selected: true}},
+		Modes:     []Option{{Value: "hybrid", Label: "Words and meaning", Selected: true}},
+		Searched:  true,
+		Examples:  []Link{{Label: "author:hinton", Href: "/papers?q=author%3Ahinton"}},
+		Parsed:    "scaling cat:cs.CL year:2024",
+		ModeLabel: "Words and meaning",
+		Cards: []Card{{
+			Href: "/papers/2506.10892", Title: "Scaling laws",
+			TitleMarks:   []search.Segment{{Text: "Scaling", Match: true}, {Text: " laws"}},
+			SnippetMarks: []search.Segment{{Text: "…"}, {Text: "scaling", Match: true}, {Text: " it"}},
+			Authors:      "6 authors", Date: "Jun 12, 2025", DateISO: "2025-06-12", Upvotes: 5,
+		}},
+		PrevPage: "/papers?q=scaling", NextPage: "/papers?p=3&q=scaling", PageNumber: 2,
 	},
 	"error.html": &ErrorPage{BasePage: BasePage{PageTitle: "Page not found · Quire"}, Status: 404, Heading: "Page not found", Message: "Nothing here."},
 }

@@ -1,6 +1,7 @@
 // Package web serves Quire's HTML pages: the daily, weekly and monthly lists
-// of papers and a page per paper. Pages are rendered on the server from
-// html/template files embedded in the binary and work without JavaScript.
+// of papers, search, and a page per paper with the papers most like it.
+// Pages are rendered on the server from html/template files embedded in the
+// binary and work without JavaScript.
 package web
 
 import (
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"quire"
+	"quire/internal/search"
 )
 
 // Store is the part of quire.Store the pages read.
@@ -20,6 +22,15 @@ type Store interface {
 	FindDailyEntriesByPaper(ctx context.Context, paperID string) ([]*quire.DailyEntry, error)
 	LatestDay(ctx context.Context, onOrBefore time.Time) (time.Time, error)
 	NeighbourDays(ctx context.Context, day time.Time) (prev, next time.Time, err error)
+	FindPapersByIDs(ctx context.Context, ids []string) ([]*quire.Paper, error)
+}
+
+// Searcher is the search engine the pages use. Its methods return errors of
+// kind quire.ErrUnavailable while the index is still loading.
+type Searcher interface {
+	Search(ctx context.Context, r search.Request) (*search.Response, error)
+	Similar(ctx context.Context, paperID string, k int) ([]search.Result, error)
+	Snippet(text string, terms map[string]bool, maxBytes int) []search.Segment
 }
 
 // Options configure a Handler. The zero value is usable.
@@ -36,6 +47,9 @@ type Options struct {
 	// DefaultCacheTTL and a negative value turns the cache off. Dev turns it
 	// off too.
 	CacheTTL time.Duration
+	// Search answers /papers?q= and fills the "Similar papers" of paper
+	// pages; nil turns both off (the search page then answers 503).
+	Search Searcher
 	// FS holds the templates/ and static/ directories; nil means the copy
 	// embedded in the binary. In development, os.DirFS("internal/web") lets
 	// Dev pick up edits without rebuilding.
@@ -45,6 +59,7 @@ type Options struct {
 // Handler serves the HTML pages. Mount it at "/": its routes are full paths.
 type Handler struct {
 	store  Store
+	search Searcher // nil when search is off
 	now    func() time.Time
 	logger *slog.Logger
 	dev    bool
@@ -57,7 +72,7 @@ type Handler struct {
 // New returns a Handler that reads from store. It fails when a template does
 // not parse or a template file is not used by any page.
 func New(store Store, opts Options) (*Handler, error) {
-	h := &Handler{store: store, now: opts.Now, logger: opts.Logger, dev: opts.Dev, fsys: opts.FS}
+	h := &Handler{store: store, search: opts.Search, now: opts.Now, logger: opts.Logger, dev: opts.Dev, fsys: opts.FS}
 	if h.now == nil {
 		h.now = time.Now
 	}

@@ -21,3 +21,13 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Search filters: a changed order, mode or checkbox applies at once. Without
+// JavaScript the form's Search button does the same.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
+    form.querySelectorAll("select, input[type=checkbox]").forEach(function (input) {
+      input.addEventListener("change", function () { form.submit(); });
+    });
+  });
+});
