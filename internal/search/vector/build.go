@@ -45,11 +45,9 @@ func (ix *Index) Build(ctx context.Context) error {
 	f := &ivf{
 		quantizer: newQuantizer(sample, ix.dim),
 		nlist:     nlist,
-		trainedN:  n,
 		centroids: cents,
 		lists:     make([]list, nlist),
 	}
-	sample = nil
 
 	ix.mu.Lock()
 	ix.dirty = []uint32{}
@@ -71,7 +69,6 @@ func (ix *Index) Build(ctx context.Context) error {
 	if ix.afterAssign != nil {
 		ix.afterAssign()
 	}
-	f.trainedN = 0
 	for _, l := range f.lists {
 		f.trainedN += len(l.ids)
 	}
@@ -199,7 +196,7 @@ func (ix *Index) install(f *ivf, assign, pos []int32, limit int) {
 			f.remove(&ix.st, c, i)
 		}
 		if c.has(i) {
-			f.insert(id, c, i, c.row(i, ix.dim))
+			f.insert(id, c, i, f.entry(c.row(i, ix.dim)))
 		}
 	}
 	ix.dirty = nil
@@ -211,8 +208,8 @@ func (ix *Index) eachChunk(ctx context.Context, limit int, fn func(ci int, c *ch
 	return ix.eachChunkWith(ctx, limit, func() func(int, *chunk) { return fn })
 }
 
-// eachChunkWith is eachChunk with a function per worker, made by newFn, for
-// workers that keep their own state.
+// eachChunkWith is eachChunk with a function per worker, made by newFn
+// (called before the workers start), for workers that keep their own state.
 func (ix *Index) eachChunkWith(ctx context.Context, limit int, newFn func() func(ci int, c *chunk)) error {
 	nchunks := limit >> chunkBits
 	var next atomic.Int64

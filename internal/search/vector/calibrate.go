@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sync"
 )
 
 // calibrationQueries is how many of the index's own vectors calibrate the
@@ -41,12 +40,7 @@ func (ix *Index) calibrate(ctx context.Context, f *ivf, assign []int32, rng *ran
 		for j := range order {
 			order[j] = int32(j)
 		}
-		slices.SortFunc(order, func(a, b int32) int {
-			if better(cand[float32]{scores[a], uint32(a)}, cand[float32]{scores[b], uint32(b)}) {
-				return -1
-			}
-			return 1
-		})
+		slices.SortFunc(order, byScore(scores))
 		for r, l := range order {
 			rankOf[l] = r
 		}
@@ -98,16 +92,13 @@ func (ix *Index) pickQueries(rng *rand.Rand, assign []int32, m int) ([]uint32, [
 // queries are scored against one chunk at a time, so the vectors are read
 // from memory once.
 func (ix *Index) truth(ctx context.Context, qs [][]float32, self []uint32, assign []int32, k int) ([][]uint32, error) {
-	var mu sync.Mutex
 	var parts [][]topk[float32]
 	err := ix.eachChunkWith(ctx, len(assign), func() func(ci int, c *chunk) {
 		tops := make([]topk[float32], len(qs))
 		for i := range tops {
 			tops[i].reset(k)
 		}
-		mu.Lock()
 		parts = append(parts, tops)
-		mu.Unlock()
 		scores := make([]float32, chunkSize)
 		return func(ci int, c *chunk) {
 			base := uint32(ci) << chunkBits

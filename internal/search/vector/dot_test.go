@@ -127,3 +127,24 @@ func BenchmarkDotCodesGeneric256(b *testing.B) {
 		dotCodesGeneric(q, codes)
 	}
 }
+
+// BenchmarkNearest measures assigning rows to 2,000 centroids of 256
+// dimensions, the core of training and of Build's assignment.
+func BenchmarkNearest(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const dim, k, rows = 256, 2000, 1024
+	cents := make([]float32, k*dim)
+	for i := range cents {
+		cents[i] = float32(rng.NormFloat64())
+	}
+	x := make([]float32, rows*dim)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+	}
+	best := make([]int32, rows)
+	var a assigner
+	for b.Loop() {
+		a.nearest(x, dim, cents, best)
+	}
+	b.ReportMetric(float64(rows*k*dim)*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gmuladd/s")
+}

@@ -39,15 +39,25 @@ func (f *ivf) nearest(v []float32) int32 {
 	return int32(best)
 }
 
-// insert appends id (whose vector v is at row i of chunk c) to its list.
-func (f *ivf) insert(id uint32, c *chunk, i int, v []float32) {
-	l := f.nearest(v)
-	li := &f.lists[l]
-	c.list[i], c.pos[i] = l, int32(len(li.ids))
+// entry is a vector's place in the lists: its list and codes.
+type entry struct {
+	list  int32
+	codes []int8
+}
+
+// entry returns v's list and codes.
+func (f *ivf) entry(v []float32) entry {
+	e := entry{list: f.nearest(v), codes: make([]int8, f.stride)}
+	f.encode(v, e.codes)
+	return e
+}
+
+// insert appends id, at row i of chunk c, to its list.
+func (f *ivf) insert(id uint32, c *chunk, i int, e entry) {
+	li := &f.lists[e.list]
+	c.list[i], c.pos[i] = e.list, int32(len(li.ids))
 	li.ids = append(li.ids, id)
-	n := len(li.codes)
-	li.codes = append(li.codes, make([]int8, f.stride)...)
-	f.encode(v, li.codes[n:])
+	li.codes = append(li.codes, e.codes...)
 }
 
 // remove takes the id at row i of chunk c out of its list, moving the list's

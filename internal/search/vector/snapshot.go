@@ -78,7 +78,7 @@ func (ix *Index) ReadFrom(r io.Reader) (int64, error) {
 	st, f, err := ix.readSnapshot(sr)
 	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			err = quire.Invalidf("vector: snapshot is truncated")
+			err = quire.Invalidf("snapshot is truncated")
 		}
 		return sr.n, fmt.Errorf("vector: read snapshot: %w", err)
 	}
@@ -99,13 +99,13 @@ func (ix *Index) readSnapshot(sr *snapReader) (store, *ivf, error) {
 	}
 	switch {
 	case string(magic[:]) != snapshotMagic:
-		return store{}, nil, quire.Invalidf("vector: not a vector index snapshot")
+		return store{}, nil, quire.Invalidf("not a vector index snapshot")
 	case version != snapshotVersion:
-		return store{}, nil, quire.Invalidf("vector: snapshot version %d, want %d", version, snapshotVersion)
+		return store{}, nil, quire.Invalidf("snapshot version %d, want %d", version, snapshotVersion)
 	case int(dim) != ix.dim:
-		return store{}, nil, quire.Invalidf("vector: snapshot has %d dimensions, index has %d", dim, ix.dim)
+		return store{}, nil, quire.Invalidf("snapshot has %d dimensions, index has %d", dim, ix.dim)
 	case count > math.MaxUint32+1 || trained[0] > 1:
-		return store{}, nil, quire.Invalidf("vector: snapshot header is corrupt")
+		return store{}, nil, quire.Invalidf("snapshot header is corrupt")
 	}
 
 	var f *ivf
@@ -116,7 +116,7 @@ func (ix *Index) readSnapshot(sr *snapReader) (store, *ivf, error) {
 			return store{}, nil, sr.err
 		}
 		if nlist == 0 || uint64(nlist) > max(count, 1) || nprobe > nlist || trainedN > math.MaxUint32+1 {
-			return store{}, nil, quire.Invalidf("vector: snapshot header is corrupt")
+			return store{}, nil, quire.Invalidf("snapshot header is corrupt")
 		}
 		cents := sr.floats(int(nlist) * ix.dim)
 		maxAbs := sr.floats(ix.dim)
@@ -144,11 +144,11 @@ func (ix *Index) readSnapshot(sr *snapReader) (store, *ivf, error) {
 			return store{}, nil, sr.err
 		}
 		if int64(id) <= last {
-			return store{}, nil, quire.Invalidf("vector: snapshot ids out of order")
+			return store{}, nil, quire.Invalidf("snapshot ids out of order")
 		}
 		last = int64(id)
 		if (f == nil && l != -1) || (f != nil && (l < 0 || int(l) >= f.nlist)) {
-			return store{}, nil, quire.Invalidf("vector: snapshot list number is corrupt")
+			return store{}, nil, quire.Invalidf("snapshot list number is corrupt")
 		}
 		c, i := st.put(id, row)
 		if f != nil {
@@ -163,7 +163,7 @@ func (ix *Index) readSnapshot(sr *snapReader) (store, *ivf, error) {
 		return store{}, nil, sr.err
 	}
 	if got != want {
-		return store{}, nil, quire.Invalidf("vector: snapshot checksum mismatch")
+		return store{}, nil, quire.Invalidf("snapshot checksum mismatch")
 	}
 	if f != nil {
 		for l := range f.lists {

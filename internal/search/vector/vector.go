@@ -126,14 +126,14 @@ func (ix *Index) Len() int {
 // unit returns a unit-length copy of v; ok is false for a zero vector.
 func (ix *Index) unit(v []float32) (u []float32, ok bool, err error) {
 	if len(v) != ix.dim {
-		return nil, false, quire.Invalidf("vector: got %d dimensions, want %d", len(v), ix.dim)
+		return nil, false, quire.Invalidf("got %d dimensions, want %d", len(v), ix.dim)
 	}
 	var s float64
 	for _, x := range v {
 		s += float64(x) * float64(x)
 	}
 	if math.IsNaN(s) || math.IsInf(s, 0) {
-		return nil, false, quire.Invalidf("vector: vector has a non-finite component")
+		return nil, false, quire.Invalidf("vector has a non-finite component")
 	}
 	if s == 0 {
 		return nil, false, nil
@@ -159,14 +159,29 @@ func (ix *Index) Add(id uint32, v []float32) error {
 		ix.Delete(id)
 		return nil
 	}
+	// Find the list and codes before taking the write lock, so searches
+	// wait only for the bookkeeping; redo it if a Build swapped the lists.
+	ix.mu.RLock()
+	f := ix.ivf
+	ix.mu.RUnlock()
+	var e entry
+	if f != nil {
+		e = f.entry(u)
+	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	if ix.ivf != f {
+		f = ix.ivf
+		if f != nil {
+			e = f.entry(u)
+		}
+	}
 	c, i := ix.st.put(id, u)
-	if f := ix.ivf; f != nil {
+	if f != nil {
 		if c.list[i] >= 0 {
 			f.remove(&ix.st, c, i)
 		}
-		f.insert(id, c, i, u)
+		f.insert(id, c, i, e)
 	}
 	if ix.dirty != nil {
 		ix.dirty = append(ix.dirty, id)

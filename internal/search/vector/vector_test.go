@@ -77,7 +77,9 @@ func TestSearchSmall(t *testing.T) {
 		{"k beyond size", []float32{0, 0, 1}, 10, nil, []Hit{{3, 1}, {1, 0}, {2, 0}, {4, 0}, {5, 0}}},
 		{"filter", []float32{1, 0, 0}, 2, even, []Hit{{4, s}, {2, 0}}},
 		{"filter rejects all", []float32{1, 0, 0}, 2, func(uint32) bool { return false }, []Hit{}},
+		{"huge k", []float32{0, 0, 1}, math.MaxInt, nil, []Hit{{3, 1}, {1, 0}, {2, 0}, {4, 0}, {5, 0}}},
 		{"k zero", []float32{1, 0, 0}, 0, nil, nil},
+		{"negative k", []float32{1, 0, 0}, -1, nil, nil},
 		{"zero query", []float32{0, 0, 0}, 3, nil, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -111,6 +113,7 @@ func closeScore(a, b float32) bool { return math.Abs(float64(a-b)) < 1e-6 }
 // Recall against exact search on synthetic data shaped like text
 // embeddings, with queries that are not in the index.
 func TestRecallTopics(t *testing.T) {
+	skipUnderRace(t)
 	d := topics(1, 60000, 200, 256)
 	ix := MustBuild(t, d, Params{})
 	st := ix.Stats()
@@ -127,6 +130,7 @@ func TestRecallTopics(t *testing.T) {
 // Recall on vectors made from real abstracts, for both text models (see
 // textModel), with held-out abstracts and titles alone as queries.
 func TestRecallArxiv(t *testing.T) {
+	skipUnderRace(t)
 	for _, kind := range []string{"lsa", "rp"} {
 		t.Run(kind, func(t *testing.T) {
 			d, titles, _ := arxivData(t, kind, 80000, 300, 256)
@@ -153,6 +157,7 @@ func TestRecallArxiv(t *testing.T) {
 // whether the filter is unrelated to the content (ids) or follows it
 // (arXiv categories), and results only hold accepted ids.
 func TestFilters(t *testing.T) {
+	skipUnderRace(t)
 	d, _, cats := arxivData(t, "lsa", 80000, 300, 256)
 	ix := MustBuild(t, d, Params{})
 	hash := func(id uint32) uint32 { return id * 2654435761 }
@@ -183,6 +188,13 @@ func TestFilters(t *testing.T) {
 			if r < 0.95 {
 				t.Errorf("recall@10 = %.3f, want >= 0.95", r)
 			}
+			accepted := 0
+			for id := range uint32(len(d.vecs)) {
+				if tc.filter(id) {
+					accepted++
+				}
+			}
+			t.Logf("filter accepts %d of %d: recall@10 %.3f", accepted, len(d.vecs), r)
 			for _, q := range d.queries[:20] {
 				hs, err := ix.Search(q, 10, tc.filter)
 				if err != nil {
@@ -431,3 +443,38 @@ func MustCheck(tb testing.TB, ix *Index) {
 	}
 }
 
+func TestEmptyIndex(t *testing.T) {
+	ix := MustNew(t, 8, Params{})
+	q := []float32{1, 0, 0, 0, 0, 0, 0, 0}
+	if hs := MustSearch(t, ix, q, 10); len(hs) != 0 {
+		t.Errorf("Search on an empty index = %v, want none", hs)
+	}
+	MustBuildIndex(t, ix)
+	if st := ix.Stats(); st.Trained || st.Vectors != 0 {
+		t.Errorf("Stats() = %+v, want empty and untrained", st)
+	}
+}
+
+// Queries that scan many codes split the scan over two goroutines; the
+// results must be those of a scan on one (a filter keeps it on one).
+func TestSplitScanMatchesSingle(t *testing.T) {
+	d := uniform(10, 90000, 30, 16)
+	ix := MustBuild(t, d, Params{MinTrain: 5000, Probe: 1 << 20})
+	all := func(uint32) bool { return true }
+	for _, q := range d.queries {
+		split := MustSearch(t, ix, q, 50)
+		single, err := ix.Search(q, 50, all)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(single, split); diff != "" {
+			t.Fatalf("split scan mismatch (-single +split):\n%s", diff)
+		}
+	}
+}
+
+func skipUnderRace(t *testing.T) {
+	if raceEnabled {
+		t.Skip("large recall test: run without -race")
+	}
+}
