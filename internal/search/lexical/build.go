@@ -51,6 +51,9 @@ func (ix *Index) buildFrom(inputs []*segment, deads [][]uint64, keepDead bool) (
 			if dead {
 				out.markDead(nord)
 			}
+			if nord == 0 || in.wlen[ord] < out.minWlen {
+				out.minWlen = in.wlen[ord]
+			}
 			out.ids = append(out.ids, in.ids[ord])
 			out.wlen = append(out.wlen, in.wlen[ord])
 			out.fwd = append(out.fwd, in.record(uint32(ord))...)
@@ -126,36 +129,16 @@ func (ix *Index) buildFrom(inputs []*segment, deads [][]uint64, keepDead bool) (
 // decodeTfs decodes the per-field frequencies of it's loaded block.
 func decodeTfs(it *iter, out []tfs) {
 	p := it.p
-	data := p.data[p.boff[it.b]:p.boff[it.b+1]]
-	q := it.codeOff
+	data := p.data[p.boff[it.loadedB]:p.boff[it.loadedB+1]]
 	n := it.n
-	clear(out[:n])
-	if q >= len(data) {
+	var codes [blockSize]byte
+	var idx [blockSize]uint32
+	q := readCodes(data, it.codeOff, data[0]&codesMode, codes[:n], idx[:])
+	if q < 0 {
+		clear(out[:n])
 		return
 	}
-	var codes []byte
-	if data[0]&0x80 != 0 {
-		c := data[q]
-		q++
-		for i := range n {
-			out[i] = unpackByteCode(c)
-		}
-		if c != escapeCode {
-			return
-		}
-		for i := range n {
-			var f uint64
-			f, q = uvarint(data, q)
-			out[i] = tfs(f)
-		}
-		return
-	}
-	if q+n > len(data) {
-		return
-	}
-	codes = data[q : q+n]
-	q += n
-	for i, c := range codes {
+	for i, c := range codes[:n] {
 		if c != escapeCode {
 			out[i] = unpackByteCode(c)
 			continue

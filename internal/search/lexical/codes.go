@@ -63,7 +63,8 @@ func appendBits(dst []byte, vals []uint32, w uint) []byte {
 }
 
 // readBits unpacks len(out) values of width w from src and returns the
-// number of bytes consumed, or -1 if src is too short.
+// number of bytes consumed, or -1 if src is too short. It refills a 64-bit
+// buffer 32 bits at a time while src has them.
 func readBits(src []byte, out []uint32, w uint) int {
 	if w == 0 {
 		clear(out)
@@ -74,17 +75,30 @@ func readBits(src []byte, out []uint32, w uint) int {
 		return -1
 	}
 	mask := uint64(1)<<w - 1
-	var acc uint64
+	var buf uint64
 	var nb uint
-	p := 0
-	for i := range out {
+	p, i := 0, 0
+	for ; i < len(out); i++ {
+		if nb < w {
+			if p+4 > len(src) {
+				break
+			}
+			buf |= uint64(binary.LittleEndian.Uint32(src[p:])) << nb
+			p += 4
+			nb += 32
+		}
+		out[i] = uint32(buf & mask)
+		buf >>= w
+		nb -= w
+	}
+	for ; i < len(out); i++ {
 		for nb < w {
-			acc |= uint64(src[p]) << nb
+			buf |= uint64(src[p]) << nb
 			p++
 			nb += 8
 		}
-		out[i] = uint32(acc & mask)
-		acc >>= w
+		out[i] = uint32(buf & mask)
+		buf >>= w
 		nb -= w
 	}
 	return need

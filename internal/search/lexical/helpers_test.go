@@ -3,6 +3,7 @@ package lexical
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -105,12 +106,19 @@ func MustListings(tb testing.TB, max int) []Doc {
 }
 
 // MustDocs returns n real documents: the listings when available, else the
-// committed fixtures (fewer than n).
+// committed fixtures, repeated with numbered titles up to n (a clean
+// checkout has no shared data).
 func MustDocs(tb testing.TB, n int) []Doc {
 	tb.Helper()
 	if _, err := os.Stat(listingsFull); err == nil {
 		return MustListings(tb, n)
 	}
 	docs := MustSampleDocs(tb)
-	return docs[:min(n, len(docs))]
+	base := len(docs)
+	for i := base; i < n; i++ {
+		d := docs[i%base]
+		d.Title = fmt.Sprintf("%s, part %d", d.Title, i/base+1)
+		docs = append(docs, d)
+	}
+	return docs[:n]
 }

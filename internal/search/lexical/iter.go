@@ -1,5 +1,7 @@
 package lexical
 
+import "bytes"
+
 // noDoc is the ordinal of an exhausted iterator: larger than any ordinal.
 const noDoc = ^uint32(0)
 
@@ -27,6 +29,7 @@ type iter struct {
 	boundB int // block whose bound is in bound; -1 for none
 	bound  float64
 	tbound float64 // bound of the whole term
+	wbound float64 // bound in the current window
 	ix     *Index
 
 	docs [blockSize]uint32
@@ -196,44 +199,50 @@ func (it *iter) curWtf() float32 {
 func (it *iter) decodeWtf() {
 	it.wtfB = it.loadedB
 	ix := it.ix
+	n := it.n
 	if it.ml != nil {
 		lo := it.loadedB * blockSize
-		for i, f := range it.ml.tf[lo : lo+it.n] {
+		for i, f := range it.ml.tf[lo : lo+n] {
 			it.wtf[i] = ix.wtf(f)
 		}
 		return
 	}
 	p := it.p
-	data := p.data[p.boff[it.b]:p.boff[it.b+1]]
-	q := it.codeOff
-	if q >= len(data) {
-		clear(it.wtf[:it.n])
+	data := p.data[p.boff[it.loadedB]:p.boff[it.loadedB+1]]
+	mode := data[0] & codesMode
+	if mode == codesUniform && it.codeOff < len(data) && data[it.codeOff] != escapeCode {
+		v := ix.wtfTable[data[it.codeOff]]
+		for i := range n {
+			it.wtf[i] = v
+		}
 		return
 	}
-	if data[0]&0x80 != 0 { // one code for the block
-		c := data[q]
-		if c != escapeCode {
-			v := ix.wtfTable[c]
-			for i := range it.n {
-				it.wtf[i] = v
+	var idx [blockSize]uint32
+	if mode == codesPalette && it.codeOff < len(data) {
+		// Map each palette entry once, then every posting through it.
+		q := it.codeOff
+		np := int(data[q])
+		if np >= 2 && np <= blockSize && q+1+np <= len(data) {
+			pal := data[q+1 : q+1+np]
+			if !bytes.Contains(pal, []byte{escapeCode}) && readBits(data[q+1+np:], idx[:n], bitWidth(uint32(np-1))) >= 0 {
+				var vals [blockSize]float32 // indexes are < np ≤ blockSize
+				for j, c := range pal {
+					vals[j] = ix.wtfTable[c]
+				}
+				for i, x := range idx[:n] {
+					it.wtf[i] = vals[x&(blockSize-1)]
+				}
+				return
 			}
-			return
 		}
-		q++
-		for i := range it.n {
-			var f uint64
-			f, q = uvarint(data, q)
-			it.wtf[i] = ix.wtf(tfs(f))
-		}
+	}
+	var codes [blockSize]byte
+	q := readCodes(data, it.codeOff, mode, codes[:n], idx[:])
+	if q < 0 {
+		clear(it.wtf[:n])
 		return
 	}
-	if q+it.n > len(data) {
-		clear(it.wtf[:it.n])
-		return
-	}
-	codes := data[q : q+it.n]
-	q += it.n
-	for i, c := range codes {
+	for i, c := range codes[:n] {
 		if c != escapeCode {
 			it.wtf[i] = ix.wtfTable[c]
 			continue
@@ -261,6 +270,31 @@ func (it *iter) blockBound(sc *scorer) float64 {
 	p := it.p
 	it.bound = it.w * sc.maxTfNorm(p.imp[p.bimp[it.b]:p.bimp[it.b+1]])
 	return it.bound
+}
+
+// firstBound returns a lower bound of the first ordinal of the current block.
+func (it *iter) firstBound() uint32 {
+	if it.ml != nil {
+		return it.ml.ords[it.b*blockSize]
+	}
+	if it.b == it.b0 {
+		return 0
+	}
+	return it.p.blast[it.b-1] + 1
+}
+
+// windowBound returns the largest contribution any posting of the blocks
+// from the current one up to ordinal end can make.
+func (it *iter) windowBound(sc *scorer, end uint32) float64 {
+	m := it.blockBound(sc)
+	if it.ml != nil {
+		return m // one bound for the whole list
+	}
+	p := it.p
+	for b := it.b + 1; b < it.bEnd && p.blast[b-1] < end; b++ {
+		m = max(m, it.w*sc.maxTfNorm(p.imp[p.bimp[b]:p.bimp[b+1]]))
+	}
+	return m
 }
 
 // termBound returns the largest contribution any posting of the term can make.

@@ -22,33 +22,37 @@
 // a compact immutable segment, and merges compact segments of similar size
 // (a tiered, log-structured policy), so each document is rewritten only a
 // few times. A compact segment keeps, per term, postings in blocks of 128:
-// document ordinals as bit-packed gaps, one byte of per-field term
-// frequencies per posting, and per block the Pareto set of (weighted tf,
-// weighted length) pairs, from which the block's best possible score is
-// computed for the current statistics. Positions are not in the postings:
-// each document keeps its token sequence (term ids in position order) in a
-// forward record that is read only to verify phrases and author names, and
-// to find a deleted document's terms.
+// document ordinals as bit-packed gaps, the per-field term frequencies as
+// one-byte codes (bit-packed through a per-block palette), and per block
+// the Pareto set of (weighted tf, weighted length) pairs, from which the
+// block's best possible score is computed for the current statistics.
+// Positions are not in the postings: each document keeps its token
+// sequence (term ids in position order) in a forward record, read only to
+// verify phrases and author names (after a byte-pattern test that rejects
+// most documents without decoding) and to find a deleted document's terms.
 //
 // # Search
 //
-// Free-text (OR) queries run block-max MaxScore: terms whose best possible
-// scores cannot lift a document into the current top k are only probed for
-// documents that the others make competitive, and windows of documents whose
-// block maxima sum below the threshold are skipped without decoding.
-// Required terms (phrases, author names) drive the search instead when
-// present. Exclusions, the caller's Filter and position checks run only on
-// documents that would enter the top k.
+// Free-text (OR) queries run block-max MaxScore over windows of 4096
+// documents: in each window, the terms whose block maxima cannot lift a
+// document into the current top k on their own are non-essential; the
+// others are scored term at a time into the window's accumulators, and only
+// documents that can still compete are probed for the non-essential terms.
+// Windows without an essential term are skipped without decoding. Required
+// terms (phrases, author names) drive the search instead when present.
+// Exclusions, the caller's Filter and position checks run only on documents
+// that would enter the top k. Scores are summed in fixed point, so a
+// document's score is exactly the same whichever way it was reached.
 //
 // # Concurrency
 //
 // One sync.RWMutex guards the index. Search holds the read lock; Add and
-// Delete analyse text before taking the write lock and then only append to
-// the small mutable segment, which takes microseconds, so writers never
-// stall readers for long. Rewriting and merging segments happens outside the
-// lock, from immutable inputs, and the result is swapped in under a short
-// write lock. A Filter callback runs under the read lock and must not call
-// back into the Index.
+// Delete analyse text and intern terms before taking the write lock and
+// then only append to the small mutable segment (a few microseconds), so
+// writers never stall readers for long. Rewriting and merging segments
+// happens outside the lock, from immutable inputs, and the result is
+// swapped in under a short write lock. A Filter callback runs under the
+// read lock and must not call back into the Index.
 package lexical
 
 import (
@@ -69,7 +73,7 @@ type Doc struct {
 // index is built (they shape the stored statistics); K1 and B only enter at
 // query time.
 type Params struct {
-	K1 float64 // term-frequency saturation; default 1.2
+	K1 float64 // term-frequency saturation, at most 100; default 1.2
 	B  float64 // length normalisation in (0, 1]; default 0.75
 
 	TitleWeight    float64 // default 3
@@ -91,7 +95,7 @@ func (p Params) WithDefaults() Params {
 			*v = def
 		}
 	}
-	fix(&p.K1, d.K1, 1e6)
+	fix(&p.K1, d.K1, 100)
 	fix(&p.B, d.B, 1)
 	fix(&p.TitleWeight, d.TitleWeight, 1e6)
 	fix(&p.AbstractWeight, d.AbstractWeight, 1e6)
@@ -100,7 +104,12 @@ func (p Params) WithDefaults() Params {
 }
 
 // Request is one search. Terms are analysed terms (as the Analyzer returns
-// them); author words are as NameWords returns them.
+// them). Documents must match every Must phrase and Authors name and no
+// MustNot phrase; with Should terms, they must also hold one of them unless
+// a Must or Authors clause is given, and rank by BM25F over the Should
+// terms. Matches of a request without Should terms all score 0 and come in
+// id order; a request with no Should, Must or Authors clause matches
+// nothing.
 type Request struct {
 	// Should are the scored terms (OR); a term may repeat, which counts it
 	// that many times. Unknown terms are ignored.
@@ -108,13 +117,16 @@ type Request struct {
 	// Must are required phrases, each a list of analysed terms in order; a
 	// one-term phrase is a required term. An empty string stands for a word
 	// the analyser dropped (a stop word), keeping the positions of the others:
-	// "state of the art" is {"state", "", "", "art"}. Must clauses filter and
-	// are not scored: put their terms in Should to score them.
+	// "state of the art" is {"state", "", "", "art"} (see Phrase). Must
+	// clauses filter and are not scored: put their terms in Should to score
+	// them. A phrase matches within one field (title, abstract, one author).
 	Must [][]string
 	// MustNot are excluded terms and phrases, written like Must.
 	MustNot [][]string
-	// Authors are required author names, each a list of name words matched
-	// as an exact sequence within one author's name (see NameWords).
+	// Authors are required author names, each a list of words matched as
+	// an exact sequence within one author's name, after NameWords (so case,
+	// accents and punctuation do not matter): {"hinton"} matches
+	// "Geoffrey E. Hinton", {"geoffrey", "hinton"} does not.
 	Authors [][]string
 	// Filter, if not nil, is called for documents that would otherwise enter
 	// the results; false drops them. It runs under the index's read lock and
@@ -125,11 +137,33 @@ type Request struct {
 	K int
 }
 
-// Limits on requests.
+// Limits on requests. Should terms beyond the first MaxTerms distinct
+// ones are ignored, and a term repeated more than maxQtf times counts
+// maxQtf times.
 const (
 	DefaultK = 10
 	MaxK     = 10000
+	MaxTerms = 1024
+	maxQtf   = 64
 )
+
+// Phrase returns the Must form of tokens the Analyzer returned for one
+// phrase: their terms at their relative positions, with "" for the words
+// it dropped between them.
+func Phrase(toks []analyze.Token) []string {
+	if len(toks) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(toks))
+	first := toks[0].Pos
+	for _, t := range toks {
+		for len(out) < t.Pos-first && len(out) < 64*len(toks) {
+			out = append(out, "")
+		}
+		out = append(out, t.Term)
+	}
+	return out
+}
 
 // Hit is one result.
 type Hit struct {

@@ -91,6 +91,9 @@ func (ix *Index) install(terms [][]byte, sorted []uint32, segs []*segment) {
 		for _, w := range s.dead {
 			s.ndead += bits.OnesCount64(w)
 		}
+		if len(s.wlen) > 0 {
+			s.minWlen = slices.Min(s.wlen)
+		}
 	}
 	for _, s := range segs {
 		for ord := range s.len() {

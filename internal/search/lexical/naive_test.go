@@ -85,78 +85,95 @@ func (n *naive) stats() {
 	}
 }
 
-// scores returns the score of every document matching r.
-func (n *naive) scores(r Request) map[uint32]float32 {
-	N := len(n.docs)
-	if N == 0 {
-		return nil
-	}
+// query is a request resolved for the reference.
+type naiveQuery struct {
+	terms   []string
+	qtf     map[string]int
+	must    [][]string
+	authors [][]string
+	avg     float64
+}
+
+func (n *naive) resolve(r Request) naiveQuery {
 	n.stats()
-	total, df := n.total, n.df
-	avg := total / float64(N)
-	if total == 0 {
-		avg = 1
+	q := naiveQuery{qtf: map[string]int{}, avg: 1}
+	if len(n.docs) > 0 && n.total > 0 {
+		q.avg = n.total / float64(len(n.docs))
 	}
-	var terms []string
-	qtf := map[string]int{}
 	for _, t := range r.Should {
-		if df[t] == 0 {
+		if n.df[t] == 0 {
 			continue
 		}
-		if qtf[t] == 0 {
-			terms = append(terms, t)
+		if q.qtf[t] == 0 {
+			q.terms = append(q.terms, t)
 		}
-		qtf[t]++
+		q.qtf[t]++
 	}
-	var must [][]string
 	for _, m := range r.Must {
 		if slices.ContainsFunc(m, func(w string) bool { return w != "" }) {
-			must = append(must, m)
+			q.must = append(q.must, m)
 		}
 	}
-	var authors [][]string
 	for _, a := range r.Authors {
 		if w := NameWords(strings.Join(a, " ")); len(w) > 0 {
-			authors = append(authors, w)
+			q.authors = append(q.authors, w)
 		}
 	}
-	if len(terms) == 0 && len(must) == 0 && len(authors) == 0 {
-		return nil
-	}
+	return q
+}
+
+// score returns d's score for q's terms and whether it holds one of them.
+func (n *naive) score(q naiveQuery, d *naiveDoc) (float64, bool) {
+	N := len(n.docs)
 	k1, b := n.p.K1, n.p.B
-	out := map[uint32]float32{}
-	for id, d := range n.docs {
-		score, matched := 0.0, false
-		for _, t := range terms {
-			c, ok := d.tf[t]
-			if !ok {
-				continue
-			}
-			matched = true
-			wtf := n.p.TitleWeight*float64(c[0]) + n.p.AbstractWeight*float64(c[1]) + n.p.AuthorsWeight*float64(c[2])
-			idf := math.Log(1 + (float64(N)-float64(df[t])+0.5)/(float64(df[t])+0.5))
-			score += float64(qtf[t]) * idf * (wtf * (k1 + 1)) / (wtf + k1*(1-b+b*d.wlen/avg))
-		}
-		required := len(must) > 0 || len(authors) > 0
-		if !matched && !required {
+	score, matched := 0.0, false
+	for _, t := range q.terms {
+		c, ok := d.tf[t]
+		if !ok {
 			continue
 		}
-		ok := true
-		for _, m := range must {
-			ok = ok && d.hasPhrase(m)
+		matched = true
+		wtf := n.p.TitleWeight*float64(c[0]) + n.p.AbstractWeight*float64(c[1]) + n.p.AuthorsWeight*float64(c[2])
+		idf := math.Log(1 + (float64(N)-float64(n.df[t])+0.5)/(float64(n.df[t])+0.5))
+		score += float64(q.qtf[t]) * idf * (wtf * (k1 + 1)) / (wtf + k1*(1-b+b*d.wlen/q.avg))
+	}
+	return score, matched
+}
+
+// satisfies reports whether d meets r's Must, Authors and MustNot clauses.
+func (n *naive) satisfies(q naiveQuery, r Request, d *naiveDoc) bool {
+	for _, m := range q.must {
+		if !d.hasPhrase(m) {
+			return false
 		}
-		for _, a := range authors {
-			ok = ok && d.hasAuthor(a)
+	}
+	for _, a := range q.authors {
+		if !d.hasAuthor(a) {
+			return false
 		}
-		for _, m := range r.MustNot {
-			if slices.ContainsFunc(m, func(w string) bool { return w != "" }) && d.hasPhrase(m) {
-				ok = false
-			}
+	}
+	for _, m := range r.MustNot {
+		if slices.ContainsFunc(m, func(w string) bool { return w != "" }) && d.hasPhrase(m) {
+			return false
 		}
-		if ok && r.Filter != nil {
-			ok = r.Filter(id)
-		}
-		if ok {
+	}
+	return true
+}
+
+// scores returns the score of every document matching r.
+func (n *naive) scores(r Request) map[uint32]float32 {
+	if len(n.docs) == 0 {
+		return nil
+	}
+	q := n.resolve(r)
+	if len(q.terms) == 0 && len(q.must) == 0 && len(q.authors) == 0 {
+		return nil
+	}
+	required := len(q.must) > 0 || len(q.authors) > 0
+	out := map[uint32]float32{}
+	for id, d := range n.docs {
+		score, matched := n.score(q, d)
+		if (matched || required) && n.satisfies(q, r, d) && (r.Filter == nil || r.Filter(id)) {
 			out[id] = float32(score)
 		}
 	}

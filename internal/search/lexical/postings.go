@@ -11,6 +11,61 @@ const blockSize = 128
 // maxImpacts bounds the number of impacts kept per block and per term.
 const maxImpacts = 4
 
+// Block code modes (the high bits of a block's first byte).
+const (
+	codesRaw     = 0 << 6
+	codesUniform = 1 << 6
+	codesPalette = 2 << 6
+	codesMode    = 3 << 6
+)
+
+// readCodes decodes the n codes of a block whose codes start at data[q]
+// into out and returns the offset of its exception varints, or -1 when the
+// block is malformed.
+func readCodes(data []byte, q int, mode byte, out []byte, idx []uint32) int {
+	n := len(out)
+	switch mode {
+	case codesUniform:
+		if q >= len(data) {
+			return -1
+		}
+		c := data[q]
+		for i := range out {
+			out[i] = c
+		}
+		return q + 1
+	case codesPalette:
+		if q >= len(data) {
+			return -1
+		}
+		np := int(data[q])
+		q++
+		if np < 2 || q+np > len(data) {
+			return -1
+		}
+		pal := data[q : q+np]
+		q += np
+		k := readBits(data[q:], idx[:n], bitWidth(uint32(np-1)))
+		if k < 0 {
+			return -1
+		}
+		for i, x := range idx[:n] {
+			if int(x) >= np {
+				return -1
+			}
+			out[i] = pal[x]
+		}
+		return q + k
+	case codesRaw:
+		if q+n > len(data) {
+			return -1
+		}
+		copy(out, data[q:q+n])
+		return q + n
+	}
+	return -1
+}
+
 // An impact is a (weighted tf, weighted length) pair of some posting. A
 // block keeps the Pareto set of its postings' pairs: BM25 grows with the
 // first and falls with the second, so the block's best score under any k1,
@@ -26,14 +81,20 @@ type impact struct {
 // id) owns blocks [tblk[i], tblk[i+1]). Block b's data is
 // data[boff[b]:boff[b+1]]:
 //
-//	byte     w | u<<7: w = bit width of the doc gaps, u = 1 if all codes are equal
+//	byte     w | mode: w (low 6 bits) = bit width of the doc gaps
 //	w bits × (n−1)  gaps − 1 between consecutive ordinals, the first counted
 //	                from the previous block's last ordinal (or from −1); the
 //	                block's last ordinal is blast[b], so it is not stored
-//	codes    n bytes (u = 0) or one byte (u = 1): byteCode of each posting
+//	codes    the byteCode of each posting, by mode:
+//	           codesRaw      n bytes
+//	           codesUniform  one byte, the code of every posting
+//	           codesPalette  byte np, np distinct codes, then n indexes
+//	                         into them of bitWidth(np−1) bits each
 //	varints  the packed tfs of each posting whose code is escapeCode
 //
-// where n is 128 except in a term's last block.
+// where n is 128 except in a term's last block. A block of a common term
+// holds a handful of distinct codes, so the palette takes 2 to 3 bits a
+// posting instead of 8.
 type postings struct {
 	terms []uint32
 	tdf   []uint32 // postings per term, dead ones included
@@ -83,6 +144,8 @@ type postingsBuilder struct {
 	termImp  []impact
 	blockImp []impact
 	gaps     []uint32
+	codes    []uint32 // palette index of each posting of the block
+	palette  []byte
 }
 
 func newPostingsBuilder(wlen []float32, wtf func(tfs) float32) *postingsBuilder {
@@ -142,27 +205,38 @@ func (b *postingsBuilder) flushBlock() {
 		prev = int64(b.ords[i])
 	}
 	w := bitWidth(maxGap)
-	uniform := true
-	first, _ := byteCode(b.tf[0])
-	for _, f := range b.tf[1:] {
-		if c, _ := byteCode(f); c != first {
-			uniform = false
-			break
+	// codes and their palette
+	var slot [256]byte // index+1 of each code in palette
+	b.codes, b.palette = b.codes[:0], b.palette[:0]
+	for _, f := range b.tf {
+		c, _ := byteCode(f)
+		if slot[c] == 0 {
+			b.palette = append(b.palette, c)
+			slot[c] = byte(len(b.palette))
 		}
+		b.codes = append(b.codes, uint32(slot[c]-1))
+	}
+	mode := byte(codesRaw)
+	pw := bitWidth(uint32(len(b.palette) - 1))
+	switch {
+	case len(b.palette) == 1:
+		mode = codesUniform
+	case 1+len(b.palette)+(n*int(pw)+7)/8 < n:
+		mode = codesPalette
 	}
 	p.boff = append(p.boff, uint64(len(p.data)))
-	head := byte(w)
-	if uniform {
-		head |= 0x80
-	}
-	p.data = append(p.data, head)
+	p.data = append(p.data, byte(w)|mode)
 	p.data = appendBits(p.data, b.gaps[:n-1], w)
-	if uniform {
-		p.data = append(p.data, first)
-	} else {
-		for _, f := range b.tf {
-			c, _ := byteCode(f)
-			p.data = append(p.data, c)
+	switch mode {
+	case codesUniform:
+		p.data = append(p.data, b.palette[0])
+	case codesPalette:
+		p.data = append(p.data, byte(len(b.palette)))
+		p.data = append(p.data, b.palette...)
+		p.data = appendBits(p.data, b.codes, pw)
+	default:
+		for _, i := range b.codes {
+			p.data = append(p.data, b.palette[i])
 		}
 	}
 	for _, f := range b.tf {

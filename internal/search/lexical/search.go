@@ -20,8 +20,8 @@ func (ix *Index) Search(r Request) []Hit {
 	if ix.live == 0 {
 		return nil
 	}
-	pl, ok := ix.planLocked(r)
-	if !ok {
+	pl := ix.planLocked(r)
+	if pl.impossible || len(pl.should) == 0 && len(pl.must) == 0 {
 		return nil
 	}
 	h := newTopK(k)
@@ -29,17 +29,23 @@ func (ix *Index) Search(r Request) []Hit {
 	segs := append(make([]*segment, 0, len(ix.segs)+1), ix.segs...)
 	segs = append(segs, ix.mem)
 	slices.SortStableFunc(segs, func(a, b *segment) int { return cmp.Compare(b.liveLen(), a.liveLen()) })
-	c := &segCtx{ix: ix, pl: pl, h: h, contrib: make([]float64, len(pl.should))}
+	c := &segCtx{ix: ix, pl: pl, h: h}
 	for _, s := range segs {
 		if s.liveLen() > 0 {
 			c.run(s)
 		}
+	}
+	if c.win != nil {
+		windows.Put(c.win)
 	}
 	return h.sorted()
 }
 
 // plan is a request resolved against the vocabulary.
 type plan struct {
+	// impossible is set when a required word is not indexed at all.
+	impossible bool
+
 	sc      scorer
 	should  []shouldTerm // slot i scores should[i]
 	must    []phrase     // required phrases and author names
@@ -56,11 +62,12 @@ type shouldTerm struct {
 type phrase struct {
 	terms []uint32
 	offs  []uint32
+	// byte patterns for mayMatch; nil when no two terms are adjacent
+	pat0, pat1a, pat1b []byte
 }
 
-// planLocked resolves r; ok is false when nothing can match. The caller
-// holds mu.
-func (ix *Index) planLocked(r Request) (*plan, bool) {
+// planLocked resolves r. The caller holds mu.
+func (ix *Index) planLocked(r Request) *plan {
 	ix.voc.mu.RLock()
 	defer ix.voc.mu.RUnlock()
 	pl := &plan{sc: ix.scorerLocked(), filter: r.Filter}
@@ -80,9 +87,12 @@ func (ix *Index) planLocked(r Request) (*plan, bool) {
 			continue
 		}
 		if qtf[id] == 0 {
+			if len(pl.should) == MaxTerms {
+				continue
+			}
 			pl.should = append(pl.should, shouldTerm{term: id})
 		}
-		qtf[id]++
+		qtf[id] = min(qtf[id]+1, maxQtf)
 	}
 	for i := range pl.should {
 		st := &pl.should[i]
@@ -115,7 +125,8 @@ func (ix *Index) planLocked(r Request) (*plan, bool) {
 			continue
 		}
 		if !known {
-			return nil, false
+			pl.impossible = true
+			continue
 		}
 		pl.must = append(pl.must, ph)
 	}
@@ -129,7 +140,8 @@ func (ix *Index) planLocked(r Request) (*plan, bool) {
 		}
 		ph, known, _ := toPhrase(words)
 		if !known {
-			return nil, false
+			pl.impossible = true
+			continue
 		}
 		pl.must = append(pl.must, ph)
 	}
@@ -140,8 +152,70 @@ func (ix *Index) planLocked(r Request) (*plan, bool) {
 		}
 		pl.mustNot = append(pl.mustNot, ph)
 	}
-	if len(pl.should) == 0 && len(pl.must) == 0 {
-		return nil, false
+	df := func(t uint32) int32 { return ix.df[t] }
+	for i := range pl.must {
+		pl.must[i].setPattern(df)
 	}
-	return pl, true
+	for i := range pl.mustNot {
+		pl.mustNot[i].setPattern(df)
+	}
+	return pl
+}
+
+// Score returns the score Search would give each of ids for r's Should
+// terms (0 where none occurs), and whether each satisfies r's Must,
+// MustNot and Authors clauses. Filter and K are ignored; an id that is not
+// in the index scores 0 and does not match. It looks the given documents
+// up in the postings, a few steps per id and term, so it is the way to
+// score candidates found elsewhere (by vector search): a Search limited to
+// them by a Filter would still walk every posting of every term.
+func (ix *Index) Score(r Request, ids []uint32) (scores []float32, match []bool) {
+	scores, match = make([]float32, len(ids)), make([]bool, len(ids))
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.live == 0 || len(ids) == 0 {
+		return scores, match
+	}
+	r.Filter = nil
+	pl := ix.planLocked(r)
+	type ref struct {
+		ord uint32
+		i   int
+	}
+	groups := map[*segment][]ref{}
+	for i, id := range ids {
+		if l := ix.loc.get(id); l.serial != 0 {
+			s := ix.bySerial[l.serial]
+			groups[s] = append(groups[s], ref{l.ord, i})
+		}
+	}
+	c := &segCtx{ix: ix, pl: pl}
+	sc := &pl.sc
+	for s, refs := range groups {
+		slices.SortFunc(refs, func(a, b ref) int { return cmp.Compare(a.ord, b.ord) })
+		possible := c.setup(s) && !pl.impossible
+	docs:
+		for _, rf := range refs {
+			d := rf.ord
+			K := sc.k(s.wlen[d])
+			var acc int64
+			for _, it := range c.should {
+				if it.advance(d) == d {
+					wtf := float64(it.curWtf())
+					acc += fix(it.w * wtf / (wtf + K))
+				}
+			}
+			scores[rf.i] = float32(unfix(acc))
+			if !possible {
+				continue
+			}
+			for _, it := range c.req {
+				if it.advance(d) != d {
+					continue docs
+				}
+			}
+			match[rf.i] = c.accept(d)
+		}
+	}
+	return scores, match
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"quire/internal/search/analyze"
 )
 
@@ -152,16 +154,7 @@ func TestPhrases(t *testing.T) {
 	}
 	// Known phrases with stop words inside.
 	for _, p := range []string{"state of the art", "large language models", "in this paper we", "to the best of our knowledge"} {
-		var words []string
-		pos := -1
-		for _, tk := range an.Tokens(p, nil) {
-			for pos+1 < tk.Pos {
-				words = append(words, "")
-				pos++
-			}
-			words = append(words, tk.Term)
-			pos = tk.Pos
-		}
+		words := Phrase(an.Tokens(p, nil))
 		r := Request{Should: nonEmpty(words), Must: [][]string{words}, K: 50}
 		want, _ := nv.search(r)
 		if len(want) == 0 {
@@ -342,5 +335,84 @@ func TestEdgeRequests(t *testing.T) {
 		}
 		want, scores := nv.search(tc.r)
 		checkHits(t, tc.name, got, want, scores, min(k, MaxK))
+	}
+}
+
+func TestPhrase(t *testing.T) {
+	an := analyze.New()
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"state of the art", []string{"state", "", "", "art"}},
+		{"the scaling laws", []string{"scale", "law"}},
+		{"Large Language Models", []string{"larg", "languag", "model"}},
+		{"of the", nil},
+		{"", nil},
+	} {
+		if diff := cmp.Diff(tc.want, Phrase(an.Tokens(tc.text, nil))); diff != "" {
+			t.Errorf("Phrase(%q) mismatch (-want +got):\n%s", tc.text, diff)
+		}
+	}
+}
+
+func TestScore(t *testing.T) {
+	docs := MustDocs(t, 2000)
+	ix, nv, an := MustIndex(t, docs, 300)
+	for i := 0; i < len(docs); i += 9 {
+		ix.Delete(uint32(i))
+		nv.delete(uint32(i))
+	}
+	g := newQueryGen(an, docs, 10)
+	rng := rand.New(rand.NewPCG(10, 10))
+	for i := range 80 {
+		r := Request{Should: g.terms(1 + i%5)}
+		switch i % 4 {
+		case 1:
+			r.Must = [][]string{g.phrase(2)}
+		case 2:
+			r.MustNot = [][]string{g.terms(1), g.phrase(2)}
+		case 3:
+			d := docs[rng.IntN(len(docs))]
+			if len(d.Authors) > 0 {
+				r.Authors = [][]string{NameWords(d.Authors[0])[len(NameWords(d.Authors[0]))-1:]}
+			}
+		}
+		// Candidates: the query's own matches, random documents (deleted
+		// ones among them), an unknown id and a repeat.
+		var ids []uint32
+		for _, h := range ix.Search(Request{Should: r.Should, K: 30}) {
+			ids = append(ids, h.ID)
+		}
+		for range 30 {
+			ids = append(ids, uint32(rng.IntN(len(docs))))
+		}
+		ids = append(ids, 1<<30, ids[0])
+		scores, match := ix.Score(r, ids)
+		q := nv.resolve(r)
+		for j, id := range ids {
+			d, ok := nv.docs[id]
+			var want float32
+			wantMatch := false
+			if ok {
+				s, _ := nv.score(q, d)
+				want = float32(s)
+				wantMatch = nv.satisfies(q, r, d)
+			}
+			if !near(scores[j], want) || match[j] != wantMatch {
+				t.Errorf("Score(%q must %q not %q authors %q) id %d = %v, %v; want %v, %v",
+					r.Should, r.Must, r.MustNot, r.Authors, id, scores[j], match[j], want, wantMatch)
+			}
+		}
+		// Scores agree with Search exactly.
+		for _, h := range ix.Search(Request{Should: r.Should, K: 10}) {
+			s, _ := ix.Score(Request{Should: r.Should}, []uint32{h.ID})
+			if s[0] != h.Score {
+				t.Errorf("Score of %d = %v, Search gave %v", h.ID, s[0], h.Score)
+			}
+		}
+	}
+	if s, m := ix.Score(Request{Should: analysed(an, "model")}, nil); len(s) != 0 || len(m) != 0 {
+		t.Errorf("Score with no ids = %v, %v", s, m)
 	}
 }

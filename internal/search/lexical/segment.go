@@ -1,6 +1,9 @@
 package lexical
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"slices"
+)
 
 // A segment holds a set of documents under local ordinals 0..n-1. Its
 // postings refer to ordinals; ids maps them to document ids. A segment is
@@ -22,10 +25,11 @@ type segment struct {
 	// Mutable and frozen segments: the postings of term id t are
 	// lists[slot[t]-1] (slot 0: none). A slice indexed by term id is a few
 	// megabytes at most and much faster than a map on the Add path.
-	slot    []int32
-	lists   []memList
-	frozen  bool
-	minWlen float32 // smallest weighted length
+	slot   []int32
+	lists  []memList
+	frozen bool
+
+	minWlen float32 // smallest weighted length of a document ever held
 }
 
 // memList is a term's postings in a mutable segment.
@@ -143,25 +147,42 @@ type posTerm struct {
 // decodeRecord appends the tokens of rec to dst. It stops at the first
 // malformed entry.
 func decodeRecord(rec []byte, dst []posTerm) []posTerm {
-	pos := int64(-1)
+	return scanRecord(rec, nil, dst)
+}
+
+// scanRecord appends the tokens of rec whose term is in want (every token
+// when want is nil) to dst. Verifying a phrase needs only the positions of
+// its few terms, so keeping just those saves most of the work.
+func scanRecord(rec []byte, want []uint32, dst []posTerm) []posTerm {
+	pos := uint64(1<<64 - 1) // -1: the first gap is counted from before 0
 	for p := 0; p < len(rec); {
-		v, q := uvarint(rec, p)
-		if q < 0 {
+		var v uint64
+		if b := rec[p]; b < 0x80 {
+			v = uint64(b)
+			p++
+		} else if p+1 < len(rec) && rec[p+1] < 0x80 {
+			v = uint64(b&0x7f) | uint64(rec[p+1])<<7
+			p += 2
+		} else if v, p = uvarint(rec, p); p < 0 {
 			break
 		}
 		gap := uint64(1)
 		if v&1 != 0 {
-			gap, q = uvarint(rec, q)
-			if q < 0 {
+			if p < len(rec) && rec[p] < 0x80 {
+				gap = uint64(rec[p])
+				p++
+			} else if gap, p = uvarint(rec, p); p < 0 {
 				break
 			}
 		}
-		p = q
-		pos += int64(gap)
-		if pos > 1<<32-1 || v>>1 > 1<<32-1 {
+		pos += gap
+		term := v >> 1
+		if pos > 1<<32-1 || term > 1<<32-1 {
 			break
 		}
-		dst = append(dst, posTerm{pos: uint32(pos), term: uint32(v >> 1)})
+		if want == nil || slices.Contains(want, uint32(term)) {
+			dst = append(dst, posTerm{pos: uint32(pos), term: uint32(term)})
+		}
 	}
 	return dst
 }
