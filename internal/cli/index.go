@@ -30,9 +30,16 @@ func runIndex(ctx context.Context, env Env, cfg *config.Config, retrain bool) er
 	}
 	defer db.Close()
 	start := time.Now()
-	emb, err := newEmbedder(ctx, cfg, db)
-	if err != nil {
-		return err
+	var emb embedding.Embedder
+	if !(retrain && cfg.Embedder == "builtin") {
+		if emb, err = newEmbedder(ctx, cfg, db); err != nil {
+			if cfg.Embedder != "builtin" {
+				return err
+			}
+			// A stored model this version cannot read is replaced.
+			logger.Warn("the stored embedding model cannot be used; training a new one", "error", err)
+			emb = nil
+		}
 	}
 	if cfg.Embedder == "builtin" && (emb == nil || retrain) {
 		logger.Info("training the embedding model on the catalogue")
