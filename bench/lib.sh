@@ -9,19 +9,21 @@ build_quire() {
 # free port and sets $pg_url; stop_postgres stops it. As root, the server
 # runs as the postgres user (initdb refuses root).
 start_postgres() {
-	local bin port as=""
-	bin=$(dirname "$(readlink -f "$(command -v initdb)")")
+	local port
+	# Globals, not locals: stop_postgres runs from the EXIT trap.
+	pg_bin=$(dirname "$(readlink -f "$(command -v initdb)")")
+	pg_as=""
 	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 55432)
 	mkdir -p "$work/pg"
 	if [ "$(id -u)" = 0 ]; then
 		chown postgres "$work" "$work/pg"
 		chmod o+rx "$work"
-		as="runuser -u postgres --"
+		pg_as="runuser -u postgres --"
 	fi
-	$as "$bin/initdb" -D "$work/pg/data" -U postgres -A trust >/dev/null
-	$as "$bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w -o "-p $port -k $work/pg -c listen_addresses=127.0.0.1 -c shared_buffers=256MB" start >/dev/null
+	$pg_as "$pg_bin/initdb" -D "$work/pg/data" -U postgres -A trust >/dev/null
+	$pg_as "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w -o "-p $port -k $work/pg -c listen_addresses=127.0.0.1 -c shared_buffers=256MB" start >/dev/null
 	pg_url="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
-	stop_postgres() { $as "$bin/pg_ctl" -D "$work/pg/data" -m fast stop >/dev/null 2>&1 || true; }
+	stop_postgres() { $pg_as "$pg_bin/pg_ctl" -D "$work/pg/data" -m fast stop >/dev/null 2>&1 || true; }
 }
 
 # measure CMD... runs CMD and prints "seconds peak_rss_kb".

@@ -53,7 +53,21 @@ fi
 
 work=$(mktemp -d /tmp/quire-bench.XXXXXX)
 pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; stop_postgres 2>/dev/null || true; rm -rf "$work"' EXIT
+# The server writes its index snapshot as it stops: wait for it before
+# removing the folder. stop_pg stops the throwaway cluster by its data
+# folder (lib.sh's stop_postgres reads variables local to start_postgres,
+# which are gone by the time an EXIT trap runs).
+stop_pg() {
+	[ -d "$work/pg/data" ] || return 0
+	local bin
+	bin=$(dirname "$(readlink -f "$(command -v initdb)")")
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u postgres -- "$bin/pg_ctl" -D "$work/pg/data" -m fast stop >/dev/null 2>&1
+	else
+		"$bin/pg_ctl" -D "$work/pg/data" -m fast stop >/dev/null 2>&1
+	fi
+}
+trap 'set +e; [ -n "$pid" ] && { kill "$pid"; wait "$pid"; } 2>/dev/null; stop_pg; rm -rf "$work"' EXIT
 . "$root/bench/lib.sh"
 
 # status PID FIELD prints a memory figure of /proc/PID/status in MB.
@@ -118,21 +132,22 @@ for _ in $(seq 600); do
 	kill -0 "$pid" 2>/dev/null || { echo "the server stopped:" >&2; cat "$work/serve.log" >&2; exit 1; }
 	sleep 0.2
 done
+# Ready when a search answers with results: the index may still be loading
+# when the server starts listening (200 with no results, or 503). Any other
+# answer means the server has no such search API.
 probe="$base$search_path?q=language+models&$lexical_params"
-code=$(curl -s -o /dev/null -w '%{http_code}' "$probe" || true)
-if [ "$code" = 404 ]; then
-	build_table
-	echo "the server has no search API at $search_path yet: stopping after the build." >&2
-	exit 0
-fi
-# Ready when a search answers with results (the index may still be
-# loading when the server starts listening).
 ready=""
 for _ in $(seq 1200); do
-	body=$(curl -fs "$probe" 2>/dev/null || true)
-	if [[ $body =~ ^\[[[:space:]]*\{ ]]; then
+	code=$(curl -s -o "$work/probe" -w '%{http_code}' "$probe" || true)
+	if [ "$code" = 200 ] && [[ $(head -c 100 "$work/probe") =~ ^\[[[:space:]]*\{ ]]; then
 		ready=1
 		break
+	fi
+	if [ "$code" != 200 ] && [ "$code" != 503 ]; then
+		build_table
+		echo "GET $probe answered $code: $(head -c 300 "$work/probe")" >&2
+		echo "the server has no search API at $search_path (or not with these parameters): stopping after the build." >&2
+		exit 0
 	fi
 	kill -0 "$pid" 2>/dev/null || break
 	sleep 0.5
