@@ -12,7 +12,7 @@ import (
 // The binary form of a Model, little-endian:
 //
 //	"QEMB" version(1) tokenizer(string)
-//	dim, terms, common (uvarints) titleBoost(float32)
+//	dim, terms, common (uvarints)
 //	terms × string (uvarint length + bytes)
 //	terms × weight(float32), terms × scale(float32)
 //	terms × dim × int8
@@ -22,9 +22,6 @@ import (
 const (
 	modelMagic   = "QEMB"
 	modelVersion = 1
-	// tokenizerID names the text analysis the vocabulary was built with;
-	// a model is only valid with the same analysis.
-	tokenizerID = "plain-porter2"
 )
 
 // MarshalBinary encodes the model.
@@ -37,7 +34,6 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	putUvarint(&b, uint64(m.dim))
 	putUvarint(&b, uint64(len(m.terms)))
 	putUvarint(&b, uint64(len(m.common)/max(m.dim, 1)))
-	putFloat32s(&b, []float32{m.titleBoost})
 	for _, t := range m.terms {
 		putString(&b, t)
 	}
@@ -74,8 +70,7 @@ func (m *Model) UnmarshalBinary(data []byte) (err error) {
 	if r.err == nil && nTerms*(dim+9) > uint64(len(r.b)) {
 		return errors.New("truncated")
 	}
-	boost := r.float32s(1)
-	n := &Model{dim: int(dim), tok: newPlainTokenizer(), terms: make([]string, 0, nTerms)}
+	n := &Model{dim: int(dim), tok: newTokenizer(), terms: make([]string, 0, nTerms)}
 	n.ids = make(map[string]int32, nTerms)
 	for i := range int(nTerms) {
 		t := r.string()
@@ -98,12 +93,11 @@ func (m *Model) UnmarshalBinary(data []byte) (err error) {
 	if len(r.b) != 0 {
 		return fmt.Errorf("%d unexpected trailing bytes", len(r.b))
 	}
-	n.titleBoost = boost[0]
 	n.vec = make([]int8, len(vec))
 	for i, b := range vec {
 		n.vec[i] = int8(b)
 	}
-	for _, fs := range [][]float32{boost, n.weight, n.scale, n.common} {
+	for _, fs := range [][]float32{n.weight, n.scale, n.common} {
 		for _, f := range fs {
 			if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
 				return errors.New("non-finite number")
@@ -119,7 +113,7 @@ func (m *Model) UnmarshalBinary(data []byte) (err error) {
 func (m *Model) contentName() string {
 	data, _ := m.MarshalBinary()
 	sum := sha256.Sum256(data)
-	return fmt.Sprintf("quire-ppmi-%d-%x", m.dim, sum[:6])
+	return fmt.Sprintf("quire-static-%d-%x", m.dim, sum[:6])
 }
 
 func putUvarint(b *bytes.Buffer, v uint64) {

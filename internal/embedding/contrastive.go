@@ -1,9 +1,11 @@
 package embedding
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // contrastiveParams tunes the word vectors so that two views of one paper
@@ -12,6 +14,7 @@ import (
 // as answering a short description of a paper with that paper.
 type contrastiveParams struct {
 	epochs    float64 // passes over the sampled documents (0: no tuning)
+	maxPairs  int     // caps epochs × documents, which bounds the time on large catalogues
 	batch     int     // papers per step; the others are the negatives
 	lr        float64 // Adagrad learning rate
 	temp      float64 // softmax temperature on cosines
@@ -19,6 +22,8 @@ type contrastiveParams struct {
 	spanMin   int     // passage length range, in terms
 	spanMax   int
 	dropout   float64 // chance of dropping each query term
+	noTitle   float64 // chance of dropping a passage term that is in the title
+	hardBits  int     // batch papers that share this many random-hyperplane signs (0: random batches)
 }
 
 // view is a bag of terms of one paper.
@@ -31,13 +36,32 @@ func tuneContrastive(ctx context.Context, m *Model, w *dense, c *corpus, p param
 	cp := p.contrastive
 	dim := w.cols
 	rng := rand.New(rand.NewPCG(p.Seed, 0xc0ffee))
+	var docs []int // documents long enough for two views
+	for d := range c.len() {
+		if hasViews(len(c.doc(d)), int(c.title[d]), cp) {
+			docs = append(docs, d)
+		}
+	}
+	// In-batch negatives need a batch; tiny catalogues keep their
+	// co-occurrence vectors.
+	cp.batch = min(cp.batch, len(docs))
+	if cp.batch < 16 {
+		return nil
+	}
+	steps := int(min(cp.epochs*float64(len(docs)), float64(cp.maxPairs)) / float64(cp.batch))
 	accum := make([]float32, len(w.d)) // Adagrad sums of squared gradients
 	grad := make([]float32, len(w.d))
 	touched := make([]bool, w.rows)
-	var rows []uint32
 
-	order := rng.Perm(c.len())
-	steps := int(cp.epochs * float64(c.len()) / float64(cp.batch))
+	shuffle := func() []int {
+		if cp.hardBits > 0 {
+			return hardOrder(rng, m, w, c, docs, cp.hardBits, cp.batch, p.Workers)
+		}
+		order := slices.Clone(docs)
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		return order
+	}
+	order := shuffle()
 	qs := make([]view, cp.batch)
 	ds := make([]view, cp.batch)
 	qe := newDense(cp.batch, dim) // normalised embeddings
@@ -52,16 +76,16 @@ func tuneContrastive(ctx context.Context, m *Model, w *dense, c *corpus, p param
 		if step%16 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		b := 0
-		for b < cp.batch {
+		for b := 0; b < cp.batch; {
 			if next == len(order) {
 				next = 0
-				rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+				order = shuffle()
 			}
 			d := order[next]
 			next++
-			q, doc, ok := views(rng, c.doc(d), int(c.title[d]), cp, qs[b][:0], ds[b][:0])
-			if ok {
+			// Every document in docs has views, but dropout may empty one.
+			q, doc := views(rng, c.doc(d), int(c.title[d]), cp, qs[b][:0], ds[b][:0])
+			if len(q) > 0 && len(doc) > 0 {
 				qs[b], ds[b] = q, doc
 				b++
 			}
@@ -130,30 +154,84 @@ func tuneContrastive(ctx context.Context, m *Model, w *dense, c *corpus, p param
 				touched[id] = false
 			}
 		})
-		rows = rows[:0]
 	}
 	return nil
 }
 
+// hardOrder orders the documents so that each batch holds papers on the
+// same side of several random hyperplanes through their current embeddings:
+// similar papers, which make harder negatives than random ones. Batches are
+// then shuffled.
+func hardOrder(rng *rand.Rand, m *Model, w *dense, c *corpus, docs []int, bits, batch, workers int) []int {
+	dim := w.cols
+	planes := newDense(bits, dim)
+	for i := range planes.d {
+		planes.d[i] = float32(rng.NormFloat64())
+	}
+	keys := make([]uint64, c.len())
+	parallelRows(len(docs), workers, func(_, lo, hi int) {
+		e := make([]float32, dim)
+		for _, d := range docs[lo:hi] {
+			pool(m, w, c.doc(d), e)
+			var k uint64
+			for b := range bits {
+				if dot(planes.row(b), e) > 0 {
+					k |= 1 << b
+				}
+			}
+			keys[d] = k<<32 | uint64(rng32(uint64(d)^uint64(bits)))
+		}
+	})
+	order := slices.Clone(docs)
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(keys[a], keys[b]) })
+	nb := (len(order) + batch - 1) / batch
+	perm := rng.Perm(nb)
+	out := make([]int, 0, len(order))
+	for _, b := range perm {
+		out = append(out, order[b*batch:min((b+1)*batch, len(order))]...)
+	}
+	return out
+}
+
+// rng32 is a fixed hash used to break ties in random order.
+func rng32(x uint64) uint32 {
+	x ^= x >> 33
+	x *= 0xff51afd7ed558ccd
+	x ^= x >> 33
+	return uint32(x)
+}
+
+// hasViews reports whether a document of n terms, the first nTitle from
+// its title, is long enough for views to draw from.
+func hasViews(n, nTitle int, cp contrastiveParams) bool {
+	abstract := n - nTitle
+	return (nTitle >= 3 && abstract >= 10 && cp.titleProb > 0) || abstract >= cp.spanMin+10
+}
+
 // views draws a query view and a document view of one paper: the title and
-// the abstract, or a passage of the abstract and the rest of the paper.
-func views(rng *rand.Rand, doc []uint32, nTitle int, cp contrastiveParams, q, d view) (view, view, bool) {
+// the abstract, or a passage of the abstract and the rest of the paper. The
+// passage loses the title's terms (with probability noTitle) so that it
+// describes the paper without naming it, as a searcher who does not know
+// the title would.
+func views(rng *rand.Rand, doc []uint32, nTitle int, cp contrastiveParams, q, d view) (view, view) {
 	abstract := doc[nTitle:]
-	if nTitle >= 3 && len(abstract) >= 10 && rng.Float64() < cp.titleProb {
+	if nTitle >= 3 && len(abstract) >= 10 && (rng.Float64() < cp.titleProb || len(abstract) < cp.spanMin+10) {
 		q = appendDropout(rng, q, doc[:nTitle], cp.dropout)
 		d = append(d, abstract...)
-		return q, d, len(q) > 0
-	}
-	if len(abstract) < cp.spanMin+10 {
-		return q, d, false
+		return q, d
 	}
 	n := cp.spanMin + rng.IntN(cp.spanMax-cp.spanMin+1)
 	n = min(n, len(abstract)/2)
 	start := rng.IntN(len(abstract) - n + 1)
-	q = appendDropout(rng, q, abstract[start:start+n], cp.dropout)
+	for _, id := range abstract[start : start+n] {
+		if rng.Float64() < cp.dropout || (rng.Float64() < cp.noTitle && slices.Contains(doc[:nTitle], id)) {
+			continue
+		}
+		q = append(q, id)
+	}
 	d = append(d, doc[:nTitle+start]...)
 	d = append(d, abstract[start+n:]...)
-	return q, d, len(q) > 0
+	return q, d
 }
 
 func appendDropout(rng *rand.Rand, dst view, ids []uint32, p float64) view {

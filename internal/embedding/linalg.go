@@ -62,48 +62,57 @@ func (m *csr) mul(x *dense, workers int) *dense {
 	return y
 }
 
-// mulT returns mᵀ·x. Each worker scatters into its own output, then the
-// outputs are summed: cheaper in memory than keeping the transpose.
+// mulT returns mᵀ·x. Worker w computes the output rows ≡ w modulo the
+// worker count, scanning all of m: no two workers write the same row, and
+// each row is summed in the same order whatever the number of workers, so
+// the result does not depend on it.
 func (m *csr) mulT(x *dense, workers int) *dense {
-	workers = max(1, min(workers, m.rows))
-	parts := make([]*dense, workers)
-	parallelRows(m.rows, workers, func(w, lo, hi int) {
-		p := newDense(m.cols, x.cols)
-		for i := lo; i < hi; i++ {
+	y := newDense(m.cols, x.cols)
+	workers = max(1, workers)
+	parallelRows(workers, workers, func(w, _, _ int) {
+		for i := range m.rows {
 			xi := x.row(i)
 			for k := m.ptr[i]; k < m.ptr[i+1]; k++ {
-				axpy(m.val[k], xi, p.row(int(m.col[k])))
+				if j := int(m.col[k]); j%workers == w {
+					axpy(m.val[k], xi, y.row(j))
+				}
 			}
 		}
-		parts[w] = p
 	})
-	y := parts[0]
-	for _, p := range parts[1:] {
-		parallelRows(len(y.d), workers, func(_, lo, hi int) { axpy(1, p.d[lo:hi], y.d[lo:hi]) })
-	}
 	return y
 }
+
+// reduceChunks is the fixed number of parts a sum over rows is split into,
+// so that its rounding, and so the trained model, does not depend on the
+// number of workers.
+const reduceChunks = 16
 
 // gram returns aᵀa as a cols×cols float64 matrix.
 func gram(a *dense, workers int) []float64 {
 	n := a.cols
-	workers = max(1, min(workers, a.rows))
-	parts := make([][]float64, workers)
-	parallelRows(a.rows, workers, func(w, lo, hi int) {
-		g := make([]float64, n*n)
+	parts := make([][]float64, reduceChunks)
+	chunks := make(chan int, reduceChunks)
+	for c := range reduceChunks {
+		chunks <- c
+	}
+	close(chunks)
+	parallelRows(max(1, min(workers, reduceChunks)), workers, func(_, _, _ int) {
 		r := make([]float64, n)
-		for i := lo; i < hi; i++ {
-			for j, v := range a.row(i) {
-				r[j] = float64(v)
-			}
-			for j, rj := range r {
-				if rj == 0 {
-					continue
+		for c := range chunks {
+			g := make([]float64, n*n)
+			for i := a.rows * c / reduceChunks; i < a.rows*(c+1)/reduceChunks; i++ {
+				for j, v := range a.row(i) {
+					r[j] = float64(v)
 				}
-				dot64Axpy(rj, r[j:], g[j*n+j:(j+1)*n])
+				for j, rj := range r {
+					if rj == 0 {
+						continue
+					}
+					dot64Axpy(rj, r[j:], g[j*n+j:(j+1)*n])
+				}
 			}
+			parts[c] = g
 		}
-		parts[w] = g
 	})
 	g := parts[0]
 	for _, p := range parts[1:] {

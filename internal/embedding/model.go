@@ -18,8 +18,6 @@ type Model struct {
 	scale  []float32 // int8 → float factor of each term's vector
 	vec    []int8    // terms × dim
 	common []float32 // unit vectors (each dim long) projected out of every embedding
-
-	titleBoost float32 // extra weight of title terms ("title. abstract" texts)
 }
 
 // Name identifies the model: its kind, dimension and a hash of its content,
@@ -42,38 +40,24 @@ func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 		if i%64 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		title, rest := splitTitle(text)
 		ids = ids[:0]
-		terms = m.tok.appendTerms(terms[:0], title)
-		nTitle := 0
-		for j, t := range terms {
-			if id, ok := m.ids[t]; ok {
-				ids = append(ids, uint32(id))
-			}
-			if j == len(terms)-1 {
-				nTitle = len(ids)
-			}
-		}
-		terms = m.tok.appendTerms(terms[:0], rest)
+		terms = m.tok.appendTerms(terms[:0], text)
 		for _, t := range terms {
 			if id, ok := m.ids[t]; ok {
 				ids = append(ids, uint32(id))
 			}
 		}
 		out[i] = make([]float32, m.dim)
-		m.embedIDs(ids, nTitle, out[i])
+		m.embedIDs(ids, out[i])
 	}
 	return out, nil
 }
 
-// embedIDs writes into dst (zeroed, dim long) the embedding of a document
-// given as term ids, the first nTitle of which come from its title.
-func (m *Model) embedIDs(ids []uint32, nTitle int, dst []float32) {
-	for k, id := range ids {
+// embedIDs writes into dst (zeroed, dim long) the embedding of a text
+// given as term ids.
+func (m *Model) embedIDs(ids []uint32, dst []float32) {
+	for _, id := range ids {
 		f := m.weight[id] * m.scale[id]
-		if k < nTitle {
-			f *= m.titleBoost
-		}
 		row := m.vec[int(id)*m.dim : int(id+1)*m.dim]
 		for j, q := range row {
 			dst[j] += f * float32(q)

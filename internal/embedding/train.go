@@ -41,9 +41,8 @@ type params struct {
 	normRows    bool    // unit-length word vectors before pooling
 	sifA        float64 // term weight a/(a+p(w))
 	idf         bool    // term weight idf instead of SIF
-	titleBoost  float32
-	components  int // common components removed
-	commonDocs  int // documents used to find them
+	components  int     // common components removed
+	commonDocs  int     // documents used to find them
 	contrastive contrastiveParams
 }
 
@@ -71,23 +70,41 @@ func defaults(o TrainOptions) params {
 	p.oversample = 16
 	p.powerIters = 2
 	p.power = 0.5
-	p.normRows = false
+	p.normRows = true
 	p.sifA = 1e-3
-	p.titleBoost = 1
 	p.components = 1
 	p.commonDocs = 20_000
+	p.contrastive = contrastiveParams{
+		epochs: 8, maxPairs: 1_000_000, batch: 256, lr: 0.05, temp: 0.05,
+		titleProb: 0.5, spanMin: 10, spanMax: 30, dropout: 0.1, noTitle: 1, hardBits: 12,
+	}
 	return p
 }
 
+// maxDim bounds TrainOptions.Dim: past it a static model gains nothing and
+// the vector index only grows.
+const maxDim = 2048
+
 // Train learns a model from docs, the catalogue's "title. abstract" texts.
-// docs is iterated twice: once to count terms, once to count co-occurrences.
+// docs is iterated twice, so it must yield the same texts each time: once
+// to count terms, once to keep the sampled documents as term ids.
+//
+// Word vectors start as a truncated SVD of the positive PMI matrix of terms
+// co-occurring in a document, then are tuned contrastively: a paper's title,
+// or a passage of its abstract without the title's words, must embed closer
+// to the rest of that paper than to the other papers of a batch of similar
+// ones. On the real catalogue this took known-item retrieval by description
+// (MRR@10) from 0.09 to about 0.5; see eval_test.go.
 func Train(ctx context.Context, docs iter.Seq[string], opts TrainOptions) (*Model, error) {
+	if opts.Dim < 0 || opts.Dim > maxDim {
+		return nil, quire.Invalidf("embedding: dimension %d is out of range (1..%d)", opts.Dim, maxDim)
+	}
 	return train(ctx, docs, defaults(opts))
 }
 
 func train(ctx context.Context, docs iter.Seq[string], p params) (*Model, error) {
 	log := p.Logger
-	tok := newPlainTokenizer()
+	tok := newTokenizer()
 	start := time.Now()
 	vc, err := countVocab(ctx, docs, tok, p.Workers)
 	if err != nil {
@@ -138,7 +155,7 @@ func train(ctx context.Context, docs iter.Seq[string], p params) (*Model, error)
 		return nil, err
 	}
 
-	m := &Model{dim: p.Dim, tok: tok, terms: terms, weight: weight, titleBoost: p.titleBoost}
+	m := &Model{dim: p.Dim, tok: tok, terms: terms, weight: weight}
 	m.ids = make(map[string]int32, len(terms))
 	for i, t := range terms {
 		m.ids[t] = int32(i)
@@ -168,7 +185,7 @@ func commonComponents(m *Model, c *corpus, n, maxDocs, workers int) []float32 {
 	parallelRows(docs.rows, workers, func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			d := i * c.len() / docs.rows
-			m.embedIDs(c.doc(d), int(c.title[d]), docs.row(i))
+			m.embedIDs(c.doc(d), docs.row(i))
 		}
 	})
 	vals, vecs := symEigen(gram(docs, workers), m.dim)

@@ -106,7 +106,7 @@ func (ix *Index) sample(rng *rand.Rand, m int) []float32 {
 	out := make([]float32, 0, m*ix.dim)
 	for _, id := range ids {
 		v, _ := ix.st.get(id)
-		out = append(out, v...)
+		out = appendHalf(out, v)
 	}
 	return out
 }
@@ -118,13 +118,17 @@ func (ix *Index) assign(ctx context.Context, f *ivf, limit int) (assign, pos []i
 	for i := range assign {
 		assign[i] = -1
 	}
-	err = ix.eachChunk(ctx, limit, func(ci int, c *chunk) {
+	err = ix.eachChunkWith(ctx, limit, func() func(int, *chunk) {
 		var a assigner
 		best := make([]int32, chunkSize)
-		a.nearest(c.vecs, ix.dim, f.centroids, best)
-		for i, b := range best {
-			if c.has(i) {
-				assign[ci<<chunkBits|i] = b
+		vecs := make([]float32, chunkSize*ix.dim)
+		return func(ci int, c *chunk) {
+			decodeHalf(vecs, c.vecs)
+			a.nearest(vecs, ix.dim, f.centroids, best)
+			for i, b := range best {
+				if c.has(i) {
+					assign[ci<<chunkBits|i] = b
+				}
 			}
 		}
 	})
@@ -150,12 +154,16 @@ func (ix *Index) assign(ctx context.Context, f *ivf, limit int) (assign, pos []i
 			f.lists[a].ids[pos[id]] = uint32(id)
 		}
 	}
-	err = ix.eachChunk(ctx, limit, func(ci int, c *chunk) {
-		for i := range chunkSize {
-			id := ci<<chunkBits | i
-			if a := assign[id]; a >= 0 {
-				p := int(pos[id])
-				f.encode(c.row(i, ix.dim), f.lists[a].codes[p*f.stride:(p+1)*f.stride])
+	err = ix.eachChunkWith(ctx, limit, func() func(int, *chunk) {
+		v := make([]float32, ix.dim)
+		return func(ci int, c *chunk) {
+			for i := range chunkSize {
+				id := ci<<chunkBits | i
+				if a := assign[id]; a >= 0 {
+					p := int(pos[id])
+					decodeHalf(v, c.row(i, ix.dim))
+					f.encode(v, f.lists[a].codes[p*f.stride:(p+1)*f.stride])
+				}
 			}
 		}
 	})
@@ -183,6 +191,7 @@ func (ix *Index) install(f *ivf, assign, pos []int32, limit int) {
 	}
 	ix.ivf = f
 	seen := make(map[uint32]bool, len(ix.dirty))
+	v := make([]float32, ix.dim)
 	for _, id := range ix.dirty {
 		if seen[id] {
 			continue
@@ -196,7 +205,8 @@ func (ix *Index) install(f *ivf, assign, pos []int32, limit int) {
 			f.remove(&ix.st, c, i)
 		}
 		if c.has(i) {
-			f.insert(id, c, i, f.entry(c.row(i, ix.dim)))
+			decodeHalf(v, c.row(i, ix.dim))
+			f.insert(id, c, i, f.entry(v))
 		}
 	}
 	ix.dirty = nil

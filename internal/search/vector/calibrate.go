@@ -81,7 +81,7 @@ func (ix *Index) pickQueries(rng *rand.Rand, assign []int32, m int) ([]uint32, [
 		seen[id] = true
 		if v, ok := ix.st.get(id); ok {
 			ids = append(ids, id)
-			qs = append(qs, slices.Clone(v))
+			qs = append(qs, appendHalf(nil, v))
 		}
 	}
 	return ids, qs
@@ -103,7 +103,7 @@ func (ix *Index) truth(ctx context.Context, qs [][]float32, self []uint32, assig
 		return func(ci int, c *chunk) {
 			base := uint32(ci) << chunkBits
 			for qi, q := range qs {
-				dotRows(q, c.vecs, scores)
+				dotRowsHalf(q, c.vecs, scores)
 				for i, s := range scores {
 					id := base | uint32(i)
 					if c.has(i) && assign[id] >= 0 && id != self[qi] {

@@ -178,3 +178,115 @@ creduce:
 cdone:
 	VZEROUPPER
 	RET
+
+// func dotRowsHalfAVX2(q *float32, m *uint16, n, rows int, out *float32)
+//
+// Like dotRowsAVX2, four rows at a time, with each row's eight halves
+// widened by VCVTPH2PS before the fused multiply-add.
+TEXT ·dotRowsHalfAVX2(SB), NOSPLIT, $0-40
+	MOVQ q+0(FP), SI
+	MOVQ m+8(FP), DI
+	MOVQ n+16(FP), CX
+	MOVQ rows+24(FP), DX
+	MOVQ out+32(FP), BX
+	MOVQ CX, R8
+	SHLQ $1, R8
+
+hrows4:
+	CMPQ DX, $4
+	JL   hrows1
+	LEAQ (DI)(R8*1), R9
+	LEAQ (R9)(R8*1), R10
+	LEAQ (R10)(R8*1), R11
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	XORQ   AX, AX
+
+hloop4:
+	CMPQ        AX, CX
+	JGE         hreduce4
+	VMOVUPS     (SI)(AX*4), Y8
+	VCVTPH2PS   (DI)(AX*2), Y4
+	VCVTPH2PS   (R9)(AX*2), Y5
+	VCVTPH2PS   (R10)(AX*2), Y6
+	VCVTPH2PS   (R11)(AX*2), Y7
+	VFMADD231PS Y4, Y8, Y0
+	VFMADD231PS Y5, Y8, Y1
+	VFMADD231PS Y6, Y8, Y2
+	VFMADD231PS Y7, Y8, Y3
+	ADDQ        $8, AX
+	JMP         hloop4
+
+hreduce4:
+	VHADDPS      Y1, Y0, Y0
+	VHADDPS      Y3, Y2, Y2
+	VHADDPS      Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVUPS      X0, (BX)
+	ADDQ         $16, BX
+	LEAQ         (R11)(R8*1), DI
+	SUBQ         $4, DX
+	JMP          hrows4
+
+hrows1:
+	TESTQ  DX, DX
+	JZ     hdone
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	XORQ   AX, AX
+
+hloop16:
+	LEAQ        16(AX), R12
+	CMPQ        R12, CX
+	JG          hloop8
+	VCVTPH2PS   (DI)(AX*2), Y4
+	VCVTPH2PS   16(DI)(AX*2), Y5
+	VFMADD231PS (SI)(AX*4), Y4, Y0
+	VFMADD231PS 32(SI)(AX*4), Y5, Y1
+	MOVQ        R12, AX
+	JMP         hloop16
+
+hloop8:
+	CMPQ        AX, CX
+	JGE         hreduce1
+	VCVTPH2PS   (DI)(AX*2), Y4
+	VFMADD231PS (SI)(AX*4), Y4, Y0
+	ADDQ        $8, AX
+
+hreduce1:
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS       X1, X0, X0
+	VHADDPS      X0, X0, X0
+	VHADDPS      X0, X0, X0
+	VMOVSS       X0, (BX)
+	ADDQ         $4, BX
+	ADDQ         R8, DI
+	DECQ         DX
+	JMP          hrows1
+
+hdone:
+	VZEROUPPER
+	RET
+
+// func halfToFloatAVX2(src *uint16, dst *float32, n int)
+TEXT ·halfToFloatAVX2(SB), NOSPLIT, $0-24
+	MOVQ src+0(FP), SI
+	MOVQ dst+8(FP), DI
+	MOVQ n+16(FP), CX
+	XORQ AX, AX
+
+cvt8:
+	CMPQ      AX, CX
+	JGE       cvtdone
+	VCVTPH2PS (SI)(AX*2), Y0
+	VMOVUPS   Y0, (DI)(AX*4)
+	ADDQ      $8, AX
+	JMP       cvt8
+
+cvtdone:
+	VZEROUPPER
+	RET

@@ -72,7 +72,7 @@ func (ix *Index) exact(q []float32, k int, filter func(uint32) bool) []Hit {
 	if filter != nil {
 		ix.st.each(func(id uint32, c *chunk, i int) {
 			if filter(id) {
-				t.push(dot(q, c.row(i, ix.dim)), id)
+				t.push(dotHalf(q, c.row(i, ix.dim)), id)
 			}
 		})
 		return hits(t.sorted())
@@ -82,7 +82,7 @@ func (ix *Index) exact(q []float32, k int, filter func(uint32) bool) []Hit {
 		if c == nil {
 			continue
 		}
-		dotRows(q, c.vecs, scores)
+		dotRowsHalf(q, c.vecs, scores)
 		base := uint32(ci) << chunkBits
 		for i, s := range scores {
 			if c.has(i) {
@@ -173,7 +173,7 @@ func (ix *Index) searchIVF(f *ivf, s *scratch, q []float32, k, nprobe int, filte
 		// While Build calibrates lists not yet installed, an id in them
 		// may have been deleted since.
 		if v, ok := ix.st.get(c.id); ok {
-			s.exact.push(dot(q, v), c.id)
+			s.exact.push(dotHalf(q, v), c.id)
 		}
 	}
 	return hits(s.exact.sorted())

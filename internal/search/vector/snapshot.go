@@ -19,14 +19,15 @@ import (
 //	magic "QVECTORS", version uint32, dim uint32, count uint64, trained uint8
 //	if trained: lists uint32, probe uint32, trainedOn uint64, recall float64,
 //	            centroids lists×dim float32, quantiser ranges dim float32
-//	count records in ascending id order: id uint32, list int32, dim float32
+//	count records in ascending id order: id uint32, list int32, dim float16
 //	CRC-32C of everything before it, uint32
 //
 // Codes are not stored: they are recomputed from the vectors on load, which
-// is cheaper than reading them and keeps the file a quarter smaller.
+// is cheaper than reading them and keeps the file a third smaller. Version
+// 1 snapshots, whose vectors are float32, are still read.
 const (
 	snapshotMagic   = "QVECTORS"
-	snapshotVersion = 1
+	snapshotVersion = 2
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -55,7 +56,7 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 	ix.st.each(func(id uint32, c *chunk, i int) {
 		sw.u32(id)
 		sw.u32(uint32(c.list[i]))
-		sw.floats(c.row(i, ix.dim))
+		sw.halves(c.row(i, ix.dim))
 	})
 	sw.u32NoSum(sw.crc.Sum32())
 	if sw.err == nil {
@@ -100,7 +101,7 @@ func (ix *Index) readSnapshot(sr *snapReader) (store, *ivf, error) {
 	switch {
 	case string(magic[:]) != snapshotMagic:
 		return store{}, nil, quire.Invalidf("not a vector index snapshot")
-	case version != snapshotVersion:
+	case version != 1 && version != snapshotVersion:
 		return store{}, nil, quire.Invalidf("snapshot version %d, want %d", version, snapshotVersion)
 	case int(dim) != ix.dim:
 		return store{}, nil, quire.Invalidf("snapshot has %d dimensions, index has %d", dim, ix.dim)
@@ -139,7 +140,9 @@ func (ix *Index) readSnapshot(sr *snapReader) (store, *ivf, error) {
 	var last int64 = -1
 	for range count {
 		id, l := sr.u32(), int32(sr.u32())
-		sr.floatsInto(row)
+		if version == 1 {
+			sr.floatsInto(row)
+		}
 		if sr.err != nil {
 			return store{}, nil, sr.err
 		}
@@ -150,7 +153,12 @@ func (ix *Index) readSnapshot(sr *snapReader) (store, *ivf, error) {
 		if (f == nil && l != -1) || (f != nil && (l < 0 || int(l) >= f.nlist)) {
 			return store{}, nil, quire.Invalidf("snapshot list number is corrupt")
 		}
-		c, i := st.put(id, row)
+		c, i := st.alloc(id)
+		if version == 1 {
+			encodeHalf(c.row(i, ix.dim), row)
+		} else {
+			sr.halvesInto(c.row(i, ix.dim))
+		}
 		if f != nil {
 			li := &f.lists[l]
 			c.list[i], c.pos[i] = l, int32(len(li.ids))
@@ -171,8 +179,9 @@ func (ix *Index) readSnapshot(sr *snapReader) (store, *ivf, error) {
 			li.ids = slices.Clone(li.ids) // drop the spare capacity of appending
 			li.codes = make([]int8, len(li.ids)*f.stride)
 			for p, id := range li.ids {
-				v, _ := st.get(id)
-				f.encode(v, li.codes[p*f.stride:(p+1)*f.stride])
+				h, _ := st.get(id)
+				decodeHalf(row, h)
+				f.encode(row, li.codes[p*f.stride:(p+1)*f.stride])
 			}
 		}
 	}
@@ -233,6 +242,17 @@ func (sw *snapWriter) floats(v []float32) {
 	}
 }
 
+func (sw *snapWriter) halves(v []uint16) {
+	for len(v) > 0 {
+		n := min(len(v), len(sw.buf)/2)
+		for i, x := range v[:n] {
+			binary.LittleEndian.PutUint16(sw.buf[2*i:], x)
+		}
+		sw.bytes(sw.buf[:2*n])
+		v = v[n:]
+	}
+}
+
 // snapReader is snapWriter's counterpart.
 type snapReader struct {
 	r   *bufio.Reader
@@ -283,6 +303,17 @@ func (sr *snapReader) floatsInto(v []float32) {
 		sr.read(sr.buf[:4*n])
 		for i := range v[:n] {
 			v[i] = math.Float32frombits(binary.LittleEndian.Uint32(sr.buf[4*i:]))
+		}
+		v = v[n:]
+	}
+}
+
+func (sr *snapReader) halvesInto(v []uint16) {
+	for len(v) > 0 {
+		n := min(len(v), len(sr.buf)/2)
+		sr.read(sr.buf[:2*n])
+		for i := range v[:n] {
+			v[i] = binary.LittleEndian.Uint16(sr.buf[2*i:])
 		}
 		v = v[n:]
 	}

@@ -13,14 +13,14 @@ const (
 )
 
 type chunk struct {
-	vecs    []float32 // chunkSize rows of dim floats
-	list    []int32   // inverted list holding the id, or -1
-	pos     []int32   // position of the id within that list
+	vecs    []uint16 // chunkSize rows of dim half-precision floats (half.go)
+	list    []int32  // inverted list holding the id, or -1
+	pos     []int32  // position of the id within that list
 	present [chunkSize / 64]uint64
 }
 
-// store holds the full-precision vectors: the source for exact search, for
-// re-ranking, for training and for snapshots.
+// store holds the vectors, in half precision: the source for exact search,
+// for re-ranking, for training and for snapshots.
 type store struct {
 	dim    int
 	chunks []*chunk
@@ -41,10 +41,10 @@ func (s *store) locate(id uint32) (*chunk, int) {
 
 func (c *chunk) has(i int) bool { return c.present[i>>6]&(1<<(i&63)) != 0 }
 
-func (c *chunk) row(i, dim int) []float32 { return c.vecs[i*dim : (i+1)*dim : (i+1)*dim] }
+func (c *chunk) row(i, dim int) []uint16 { return c.vecs[i*dim : (i+1)*dim : (i+1)*dim] }
 
 // get returns the stored vector of id, which callers must not modify.
-func (s *store) get(id uint32) ([]float32, bool) {
+func (s *store) get(id uint32) ([]uint16, bool) {
 	c, i := s.locate(id)
 	if c == nil || !c.has(i) {
 		return nil, false
@@ -54,6 +54,14 @@ func (s *store) get(id uint32) ([]float32, bool) {
 
 // put stores v as the vector of id and returns its chunk and row.
 func (s *store) put(id uint32, v []float32) (*chunk, int) {
+	c, i := s.alloc(id)
+	encodeHalf(c.row(i, s.dim), v)
+	return c, i
+}
+
+// alloc marks id present, making room for it, and returns its chunk and
+// row, whose vector the caller then sets.
+func (s *store) alloc(id uint32) (*chunk, int) {
 	ci := int(id >> chunkBits)
 	for ci >= len(s.chunks) {
 		s.chunks = append(s.chunks, nil)
@@ -61,7 +69,7 @@ func (s *store) put(id uint32, v []float32) (*chunk, int) {
 	c := s.chunks[ci]
 	if c == nil {
 		c = &chunk{
-			vecs: make([]float32, chunkSize*s.dim),
+			vecs: make([]uint16, chunkSize*s.dim),
 			list: make([]int32, chunkSize),
 			pos:  make([]int32, chunkSize),
 		}
@@ -71,7 +79,6 @@ func (s *store) put(id uint32, v []float32) (*chunk, int) {
 		s.chunks[ci] = c
 	}
 	i := int(id & (chunkSize - 1))
-	copy(c.row(i, s.dim), v)
 	if !c.has(i) {
 		c.present[i>>6] |= 1 << (i & 63)
 		s.n++
@@ -115,7 +122,7 @@ func (s *store) bytes() int64 {
 	var n int64 = int64(cap(s.chunks)) * 8
 	for _, c := range s.chunks {
 		if c != nil {
-			n += int64(cap(c.vecs))*4 + int64(cap(c.list)+cap(c.pos))*4 + int64(len(c.present))*8 + 64
+			n += int64(cap(c.vecs))*2 + int64(cap(c.list)+cap(c.pos))*4 + int64(len(c.present))*8 + 64
 		}
 	}
 	return n

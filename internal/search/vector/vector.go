@@ -159,6 +159,11 @@ func (ix *Index) Add(id uint32, v []float32) error {
 		ix.Delete(id)
 		return nil
 	}
+	// Work with the vector as it will be stored, so that its list and
+	// codes are those a Build or a snapshot load computes from the store.
+	for i, x := range u {
+		u[i] = fromHalf(toHalf(x))
+	}
 	// Find the list and codes before taking the write lock, so searches
 	// wait only for the bookkeeping; redo it if a Build swapped the lists.
 	ix.mu.RLock()
@@ -215,7 +220,15 @@ func (ix *Index) Vector(id uint32, dst []float32) ([]float32, bool) {
 	if !ok {
 		return dst, false
 	}
-	return append(dst, v...), true
+	return appendHalf(dst, v), true
+}
+
+// Has reports whether the index holds a vector for id.
+func (ix *Index) Has(id uint32) bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	_, ok := ix.st.get(id)
+	return ok
 }
 
 // Stats describes the index's state.
