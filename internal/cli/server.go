@@ -196,5 +196,6 @@ func runServe(ctx context.Context, env Env, cfg *config.Config, _ []string) erro
 		return err
 	}
 	logger.Info("serving", "url", srv.URL(), "backend", store.Backend(cfg.DB))
+	go keepHeapNearLive(ctx, logger, 10*time.Second)
 	return srv.Serve(ctx)
 }

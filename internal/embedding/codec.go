@@ -13,7 +13,7 @@ import (
 //
 //	"QEMB" version(1) tokenizer(string)
 //	dim, terms, common (uvarints)
-//	terms × string (uvarint length + bytes)
+//	terms × string (uvarint length + bytes; phrases as "word word", after their words)
 //	terms × weight(float32), terms × scale(float32)
 //	terms × dim × int8
 //	common × dim × float32
@@ -83,6 +83,11 @@ func (m *Model) UnmarshalBinary(data []byte) (err error) {
 		n.ids[t] = int32(i)
 		n.terms = append(n.terms, t)
 	}
+	phrases, ok := indexPhrases(n.terms, n.ids)
+	if !ok {
+		return errors.New("a phrase names words the vocabulary does not hold before it")
+	}
+	n.phrases = phrases
 	n.weight = r.float32s(int(nTerms))
 	n.scale = r.float32s(int(nTerms))
 	vec := r.bytes(int(nTerms * dim))

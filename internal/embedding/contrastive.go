@@ -85,6 +85,7 @@ func tuneContrastive(ctx context.Context, m *Model, w *dense, c *corpus, p param
 			next++
 			// Every document in docs has views, but dropout may empty one.
 			q, doc := views(rng, c.doc(d), int(c.title[d]), cp, qs[b][:0], ds[b][:0])
+			q, doc = appendPhrases(m.phrases, q), appendPhrases(m.phrases, doc)
 			if len(q) > 0 && len(doc) > 0 {
 				qs[b], ds[b] = q, doc
 				b++
@@ -171,8 +172,10 @@ func hardOrder(rng *rand.Rand, m *Model, w *dense, c *corpus, docs []int, bits, 
 	keys := make([]uint64, c.len())
 	parallelRows(len(docs), workers, func(_, lo, hi int) {
 		e := make([]float32, dim)
+		var ids []uint32
 		for _, d := range docs[lo:hi] {
-			pool(m, w, c.doc(d), e)
+			ids = appendPhrases(m.phrases, append(ids[:0], c.doc(d)...))
+			pool(m, w, ids, e)
 			var k uint64
 			for b := range bits {
 				if dot(planes.row(b), e) > 0 {

@@ -18,6 +18,8 @@ type Model struct {
 	scale  []float32 // int8 → float factor of each term's vector
 	vec    []int8    // terms × dim
 	common []float32 // unit vectors (each dim long) projected out of every embedding
+
+	phrases map[uint64]uint32 // adjacent word ids → phrase id (phrase.go)
 }
 
 // Name identifies the model: its kind, dimension and a hash of its content,
@@ -47,6 +49,7 @@ func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 				ids = append(ids, uint32(id))
 			}
 		}
+		ids = appendPhrases(m.phrases, ids)
 		out[i] = make([]float32, m.dim)
 		m.embedIDs(ids, out[i])
 	}

@@ -15,7 +15,7 @@ type tokenizer interface {
 
 // tokenizerID names the text analysis a model's vocabulary was built with;
 // a model is only valid with the same analysis.
-const tokenizerID = "analyze"
+const tokenizerID = "analyze+phrases"
 
 // sharedAnalyzer is the search index's analysis (lowercased, accents
 // folded, stop words dropped, Porter2 stems), so that the model's terms are

@@ -41,6 +41,8 @@ type params struct {
 	normRows    bool    // unit-length word vectors before pooling
 	sifA        float64 // term weight a/(a+p(w))
 	idf         bool    // term weight idf instead of SIF
+	maxPhrases  int     // phrases given vectors (phrase.go)
+	phraseMin   int     // occurrences a phrase needs in the sampled corpus
 	components  int     // common components removed
 	commonDocs  int     // documents used to find them
 	contrastive contrastiveParams
@@ -73,6 +75,8 @@ func defaults(o TrainOptions) params {
 	p.normRows = true
 	p.sifA = 1e-3
 	p.components = 1
+	p.maxPhrases = 200_000
+	p.phraseMin = 3
 	p.commonDocs = 20_000
 	p.contrastive = contrastiveParams{
 		epochs: 8, maxPairs: 1_000_000, batch: 256, lr: 0.05, temp: 0.05,
@@ -161,6 +165,12 @@ func train(ctx context.Context, docs iter.Seq[string], p params) (*Model, error)
 		m.ids[t] = int32(i)
 	}
 	if p.contrastive.epochs > 0 {
+		// Phrases only get vectors from the tuning: without it they
+		// would stay zero.
+		w = addPhrases(m, w, c, p)
+		log.Info("embedding: phrases", "phrases", len(m.phrases), "elapsed", time.Since(start))
+	}
+	if p.contrastive.epochs > 0 {
 		if err := tuneContrastive(ctx, m, w, c, p); err != nil {
 			return nil, err
 		}
@@ -173,6 +183,28 @@ func train(ctx context.Context, docs iter.Seq[string], p params) (*Model, error)
 	return m, nil
 }
 
+// addPhrases adds the corpus's frequent phrases to m's vocabulary, with
+// SIF weights from their frequency, and returns w with a zero row for each.
+func addPhrases(m *Model, w *dense, c *corpus, p params) *dense {
+	sel := selectPhrases(c, p.phraseMin, p.maxPhrases)
+	if len(sel) == 0 {
+		return w
+	}
+	nw := newDense(w.rows+len(sel), w.cols)
+	copy(nw.d, w.d)
+	m.phrases = make(map[uint64]uint32, len(sel))
+	tokens := float64(len(c.toks))
+	for _, ph := range sel {
+		id := len(m.terms)
+		t := m.terms[ph.key>>32] + phraseSep + m.terms[uint32(ph.key)]
+		m.terms = append(m.terms, t)
+		m.ids[t] = int32(id)
+		m.weight = append(m.weight, float32(p.sifA/(p.sifA+float64(ph.count)/tokens)))
+		m.phrases[ph.key] = uint32(id)
+	}
+	return nw
+}
+
 // commonComponents returns the top n principal directions (uncentred) of
 // the embeddings of up to max documents of c: the direction every abstract
 // shares ("we propose a method ... results show"), which otherwise
@@ -183,9 +215,11 @@ func commonComponents(m *Model, c *corpus, n, maxDocs, workers int) []float32 {
 	}
 	docs := newDense(min(maxDocs, c.len()), m.dim)
 	parallelRows(docs.rows, workers, func(_, lo, hi int) {
+		var ids []uint32
 		for i := lo; i < hi; i++ {
 			d := i * c.len() / docs.rows
-			m.embedIDs(c.doc(d), docs.row(i))
+			ids = appendPhrases(m.phrases, append(ids[:0], c.doc(d)...))
+			m.embedIDs(ids, docs.row(i))
 		}
 	})
 	vals, vecs := symEigen(gram(docs, workers), m.dim)
