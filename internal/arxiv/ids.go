@@ -1,6 +1,7 @@
 // Package arxiv reads arXiv metadata: it normalises paper identifiers, parses
-// the listing and Kaggle snapshot JSON-lines formats into quire.Papers, and
-// finds code-repository links in abstracts and comments.
+// the listing and Kaggle snapshot JSON-lines formats into quire.Papers,
+// fetches papers from the arXiv API, and finds code-repository links in
+// abstracts and comments.
 package arxiv
 
 import (
