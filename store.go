@@ -13,6 +13,7 @@ type Store interface {
 	PaperStore
 	DailyStore
 	SearchStore
+	CommunityStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database.
@@ -33,7 +34,25 @@ type PaperStore interface {
 	CountPapers(ctx context.Context) (int, error)
 }
 
-// DailyStore keeps the daily lists.
+// CommunityStore keeps what Quire's own accounts do: who they are, their
+// sessions and API tokens, their votes, comments and submissions, the
+// moderators' decisions, and the rate-limit counters that guard them.
+type CommunityStore interface {
+	AccountStore
+	SessionStore
+	APITokenStore
+	VoteStore
+	CommentStore
+	SubmissionStore
+	ModerationStore
+	RateLimitStore
+}
+
+// DailyStore keeps the daily lists. Its reads report each entry's displayed
+// counts, Upvotes and NumComments, which add the community's votes and
+// visible comments on the paper to the imported ones (see VoteStore),
+// and leave out hidden entries; lists also leave out hidden papers (see
+// ModerationStore).
 type DailyStore interface {
 	// UpsertDailyEntries inserts new entries and merges known ones (see
 	// MergeEntry), in one transaction, keyed by (Day, PaperID). An entry

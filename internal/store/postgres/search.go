@@ -11,16 +11,17 @@ import (
 )
 
 // feedQuery reads the change feed: papers after a position, in position
-// order, each with the counts of its best-voted entry (most upvotes, then the
-// latest day, as the lists choose it). The page is cut from the seq index
+// order, each with its displayed counts (see quire.VoteStore): those of its
+// best-voted visible entry (most upvotes, then the latest day, as the lists
+// choose it) plus the community's. The page is cut from the seq index
 // first ("seq > 0" lets the planner use the partial index whatever $1 is),
 // and only its papers look up their entries, through daily_entries_paper;
 // a page costs the same at any depth.
 var feedQuery = `SELECT p.seq, ` + columns("p", paperColumns) + `,
-		coalesce(b.upvotes, 0), coalesce(b.num_comments, 0)
+		coalesce(b.upvotes, 0) + p.vote_count, coalesce(b.num_comments, 0) + p.comment_count
 	FROM (SELECT * FROM papers WHERE seq > $1 AND seq > 0 ORDER BY seq LIMIT $2) p
 	LEFT JOIN LATERAL (SELECT e.upvotes, e.num_comments FROM daily_entries e
-		WHERE e.paper_id = p.id ORDER BY e.upvotes DESC, e.day DESC LIMIT 1) b ON true
+		WHERE e.paper_id = p.id AND e.hidden_at IS NULL ORDER BY e.upvotes DESC, e.day DESC LIMIT 1) b ON true
 	ORDER BY p.seq`
 
 // FindPaperChanges returns at most limit papers changed after afterSeq, in

@@ -179,28 +179,29 @@ func (db *DB) FindDailyItems(ctx context.Context, f quire.DailyFilter) (items []
 	if f.Submitter != "" {
 		where, args = append(where, "submitter_name = ?"), append(args, f.Submitter)
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = "WHERE " + strings.Join(where, " AND ")
-	}
+	// Hidden entries are left out before choosing a paper's best entry.
+	where = append(where, "hidden_at IS NULL")
+	cond := "WHERE " + strings.Join(where, " AND ")
 	var order string
 	switch f.Sort {
 	case quire.SortNew:
 		order = "e.submitted_at DESC NULLS LAST, e.day DESC, e.paper_id DESC"
 	case quire.SortUpvotes, "":
-		order = "e.upvotes DESC, e.num_comments DESC, e.submitted_at DESC NULLS LAST, e.paper_id DESC"
+		order = liveUpvotes + " DESC, " + liveComments + " DESC, e.submitted_at DESC NULLS LAST, e.paper_id DESC"
 	default:
 		return nil, false, quire.Invalidf("unknown sort %q", f.Sort)
 	}
 	// Within one day (paper_id, day) is unique; across several days a paper
 	// may be listed more than once, and the list shows its best-voted entry.
+	// The community's counts are the same for every entry of a paper, so
+	// the imported ones choose it.
 	source := "daily_entries " + cond
 	if f.From.IsZero() || f.To.IsZero() || f.To.Sub(f.From) > 24*time.Hour {
 		source = `(SELECT *, row_number() OVER (PARTITION BY paper_id ORDER BY upvotes DESC, day DESC) AS rn
 			FROM daily_entries ` + cond + `) WHERE rn = 1`
 	}
-	q := `SELECT ` + prefixEntry("e") + `, ` + prefixed("p") + `
-		FROM (SELECT * FROM ` + source + `) e JOIN papers p ON p.id = e.paper_id
+	q := `SELECT ` + liveEntry + `, ` + prefixed("p") + `
+		FROM (SELECT * FROM ` + source + `) e JOIN papers p ON p.id = e.paper_id AND p.hidden_at IS NULL
 		ORDER BY ` + order
 	// One more row than asked tells whether another page follows.
 	limit := -1
@@ -239,19 +240,24 @@ func (db *DB) FindDailyItems(ctx context.Context, f quire.DailyFilter) (items []
 	return items, false, nil
 }
 
-func prefixEntry(alias string) string {
-	cols := strings.Split(entryColumns, ",")
-	for i, c := range cols {
-		cols[i] = alias + "." + strings.TrimSpace(c)
-	}
-	return strings.Join(cols, ", ")
-}
+// Entries as readers see them: an entry aliased e, joined with its paper
+// aliased p, reports the displayed counts (see quire.VoteStore) in place of
+// the imported ones.
+const (
+	liveUpvotes  = "(e.upvotes + p.vote_count)"
+	liveComments = "(e.num_comments + p.comment_count)"
+)
+
+// liveEntry is entryColumns of e with the displayed counts.
+var liveEntry = strings.NewReplacer("e.upvotes", liveUpvotes, "e.num_comments", liveComments).
+	Replace(qualified("e", entryColumns))
 
 // FindDailyEntriesByPaper returns a paper's entries, newest day first.
 func (db *DB) FindDailyEntriesByPaper(ctx context.Context, paperID string) (entries []*quire.DailyEntry, err error) {
 	defer quire.Wrap(&err, "FindDailyEntriesByPaper(%q)", paperID)
-	rows, err := db.queryRead(ctx, `SELECT `+entryColumns+` FROM daily_entries
-		WHERE paper_id = ? ORDER BY day DESC`, paperID)
+	rows, err := db.queryRead(ctx, `SELECT `+liveEntry+` FROM daily_entries e
+		JOIN papers p ON p.id = e.paper_id
+		WHERE e.paper_id = ? AND e.hidden_at IS NULL ORDER BY e.day DESC`, paperID)
 	if err != nil {
 		return nil, err
 	}
@@ -276,7 +282,7 @@ func (db *DB) FindDailyEntriesByPaper(ctx context.Context, paperID string) (entr
 func (db *DB) LatestDay(ctx context.Context, onOrBefore time.Time) (_ time.Time, err error) {
 	defer quire.Wrap(&err, "LatestDay")
 	var day sql.NullString
-	err = db.queryRowRead(ctx, `SELECT max(day) FROM daily_entries WHERE day <= ?`,
+	err = db.queryRowRead(ctx, `SELECT max(day) FROM daily_entries WHERE day <= ? AND hidden_at IS NULL`,
 		dayText(onOrBefore)).Scan(&day)
 	if err != nil {
 		return time.Time{}, err
@@ -293,8 +299,8 @@ func (db *DB) NeighbourDays(ctx context.Context, day time.Time) (prev, next time
 	var p, n sql.NullString
 	d := dayText(day)
 	err = db.queryRowRead(ctx, `SELECT
-		(SELECT max(day) FROM daily_entries WHERE day < ?1),
-		(SELECT min(day) FROM daily_entries WHERE day > ?1)`, d).Scan(&p, &n)
+		(SELECT max(day) FROM daily_entries WHERE day < ?1 AND hidden_at IS NULL),
+		(SELECT min(day) FROM daily_entries WHERE day > ?1 AND hidden_at IS NULL)`, d).Scan(&p, &n)
 	if err != nil {
 		return time.Time{}, time.Time{}, err
 	}

@@ -9,14 +9,15 @@ import (
 )
 
 // feedQuery reads the change feed: papers after a position, in position
-// order, each with the counts of its best-voted entry (most upvotes, then the
-// latest day, as the lists choose it). The scan walks the seq index from the
+// order, each with its displayed counts (see quire.VoteStore): those of its
+// best-voted visible entry (most upvotes, then the latest day, as the lists
+// choose it) plus the community's. The scan walks the seq index from the
 // position and stops at the limit, looking up the entries of each paper it
 // returns through daily_entries_paper, so a page costs the same at any depth.
-var feedQuery = `SELECT p.seq, ` + prefixed("p") + `, coalesce(e.upvotes, 0), coalesce(e.num_comments, 0)
+var feedQuery = `SELECT p.seq, ` + prefixed("p") + `, coalesce(e.upvotes, 0) + p.vote_count,
+		coalesce(e.num_comments, 0) + p.comment_count
 	FROM papers p
-	LEFT JOIN daily_entries e ON e.rowid = (SELECT b.rowid FROM daily_entries b
-		WHERE b.paper_id = p.id ORDER BY b.upvotes DESC, b.day DESC LIMIT 1)
+	LEFT JOIN daily_entries e ON ` + bestEntry + `
 	WHERE p.seq > ?
 	ORDER BY p.seq
 	LIMIT ?`

@@ -1,0 +1,246 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"quire"
+)
+
+// moderate runs one moderation action in a transaction: it checks m, runs fn,
+// which reports whether it changed anything, and records a changed state in
+// the audit log. When feed is set, the action may move a paper in the change
+// feed, and the transaction takes lockSeq first (see counts.go). Each fn
+// reads its target FOR NO KEY UPDATE, so that two moderators acting at once
+// take turns and only the first changes and logs anything; that lock, unlike
+// FOR UPDATE, does not wait for writers that merely reference the row.
+func (db *DB) moderate(ctx context.Context, m quire.Moderation, feed bool, kind, target string,
+	fn func(tx pgx.Tx, at time.Time) (action string, err error)) error {
+	m.Normalize()
+	m.At = orNow(m.At)
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	return db.transact(ctx, func(tx pgx.Tx) error {
+		if feed {
+			if err := lockFeed(ctx, tx); err != nil {
+				return err
+			}
+		}
+		var actor any // NULL: an operator on the command line
+		if m.ActorID != 0 {
+			actor = m.ActorID
+			var ok bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM accounts WHERE id = $1)`,
+				m.ActorID).Scan(&ok); err != nil {
+				return err
+			}
+			if !ok {
+				return quire.NotFoundf("There is no account %d to act as moderator.", m.ActorID)
+			}
+		}
+		action, err := fn(tx, m.At)
+		if err != nil || action == "" {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO audit_log (actor_id, action, target_kind, target_id, reason, at)
+			VALUES ($1, $2, $3, $4, $5, $6)`, actor, action, kind, target, m.Reason, m.At)
+		return err
+	})
+}
+
+// hideAction is the audit action that sets hidden, or "" when the object's
+// state (was) already says so.
+func hideAction(hidden bool, was pgtype.Timestamptz) string {
+	switch {
+	case hidden == was.Valid:
+		return ""
+	case hidden:
+		return quire.ActionHide
+	default:
+		return quire.ActionUnhide
+	}
+}
+
+// hiddenAt is the hidden_at value that hidden at at sets.
+func hiddenAt(hidden bool, at time.Time) any {
+	if hidden {
+		return at
+	}
+	return nil
+}
+
+// SetPaperHidden hides a paper from every list, or shows it again.
+func (db *DB) SetPaperHidden(ctx context.Context, paperID string, hidden bool, m quire.Moderation) (err error) {
+	defer quire.Wrap(&err, "SetPaperHidden(%q, %v)", paperID, hidden)
+	if !paperIDOK(paperID) {
+		return errNoPaper
+	}
+	return db.moderate(ctx, m, true, quire.TargetPaper, paperID, func(tx pgx.Tx, at time.Time) (string, error) {
+		var was pgtype.Timestamptz
+		err := tx.QueryRow(ctx, `SELECT hidden_at FROM papers WHERE id = $1 FOR NO KEY UPDATE`, paperID).Scan(&was)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return "", errNoPaper
+		}
+		action := hideAction(hidden, was)
+		if err != nil || action == "" {
+			return "", err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE papers SET hidden_at = $1 WHERE id = $2`, hiddenAt(hidden, at), paperID); err != nil {
+			return "", err
+		}
+		return action, bumpSeq(ctx, tx, []string{paperID})
+	})
+}
+
+// SetEntryHidden hides one daily entry, or shows it again.
+func (db *DB) SetEntryHidden(ctx context.Context, day time.Time, paperID string, hidden bool, m quire.Moderation) (err error) {
+	defer quire.Wrap(&err, "SetEntryHidden(%s, %q, %v)", dayOf(day).Format(quire.DayLayout), paperID, hidden)
+	if !paperIDOK(paperID) {
+		return errNoPaper
+	}
+	d := dayOf(day)
+	noEntry := quire.NotFoundf("Paper %s is not on the list of %s.", paperID, d.Format(quire.DayLayout))
+	return db.moderate(ctx, m, true, quire.TargetEntry, quire.EntryTargetID(d, paperID), func(tx pgx.Tx, at time.Time) (string, error) {
+		var was pgtype.Timestamptz
+		err := tx.QueryRow(ctx, `SELECT hidden_at FROM daily_entries WHERE day = $1 AND paper_id = $2 FOR NO KEY UPDATE`,
+			d, paperID).Scan(&was)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return "", noEntry
+		}
+		action := hideAction(hidden, was)
+		if err != nil || action == "" {
+			return "", err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE daily_entries SET hidden_at = $1 WHERE day = $2 AND paper_id = $3`,
+			hiddenAt(hidden, at), d, paperID); err != nil {
+			return "", err
+		}
+		// The paper's best entry, whose counts the feed reports, may change.
+		return action, bumpSeq(ctx, tx, []string{paperID})
+	})
+}
+
+// SetCommentHidden hides a comment, or shows it again.
+func (db *DB) SetCommentHidden(ctx context.Context, commentID int64, hidden bool, m quire.Moderation) (err error) {
+	defer quire.Wrap(&err, "SetCommentHidden(%d, %v)", commentID, hidden)
+	return db.moderate(ctx, m, true, quire.TargetComment, quire.IDTargetID(commentID), func(tx pgx.Tx, at time.Time) (string, error) {
+		var paperID string
+		var was, deleted pgtype.Timestamptz
+		err := tx.QueryRow(ctx, `SELECT paper_id, hidden_at, deleted_at FROM comments WHERE id = $1 FOR NO KEY UPDATE`,
+			commentID).Scan(&paperID, &was, &deleted)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return "", errNoComment(commentID)
+		}
+		action := hideAction(hidden, was)
+		if err != nil || action == "" {
+			return "", err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE comments SET hidden_at = $1 WHERE id = $2`, hiddenAt(hidden, at), commentID); err != nil {
+			return "", err
+		}
+		if deleted.Valid {
+			return action, nil // a deleted comment counts neither way
+		}
+		delta := 1
+		if hidden {
+			delta = -1
+		}
+		return action, addCounts(ctx, tx, paperID, 0, delta)
+	})
+}
+
+// SetAccountDisabled disables an account, ending its sessions, or enables it.
+func (db *DB) SetAccountDisabled(ctx context.Context, accountID int64, disabled bool, m quire.Moderation) (err error) {
+	defer quire.Wrap(&err, "SetAccountDisabled(%d, %v)", accountID, disabled)
+	return db.moderate(ctx, m, false, quire.TargetAccount, quire.IDTargetID(accountID), func(tx pgx.Tx, at time.Time) (string, error) {
+		var was pgtype.Timestamptz
+		err := tx.QueryRow(ctx, `SELECT disabled_at FROM accounts WHERE id = $1 FOR NO KEY UPDATE`, accountID).Scan(&was)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return "", quire.NotFoundf("There is no account %d.", accountID)
+		}
+		if err != nil || disabled == was.Valid {
+			return "", err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE accounts SET disabled_at = $1 WHERE id = $2`, hiddenAt(disabled, at), accountID); err != nil {
+			return "", err
+		}
+		if !disabled {
+			return quire.ActionEnable, nil
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM sessions WHERE account_id = $1`, accountID)
+		return quire.ActionDisable, err
+	})
+}
+
+// SetAccountRole gives an account a role.
+func (db *DB) SetAccountRole(ctx context.Context, accountID int64, role quire.Role, m quire.Moderation) (err error) {
+	defer quire.Wrap(&err, "SetAccountRole(%d, %q)", accountID, role)
+	if !role.Valid() {
+		return quire.Invalidf("%q is not a role (member, moderator or admin)", role)
+	}
+	return db.moderate(ctx, m, false, quire.TargetAccount, quire.IDTargetID(accountID), func(tx pgx.Tx, _ time.Time) (string, error) {
+		var was string
+		err := tx.QueryRow(ctx, `SELECT role FROM accounts WHERE id = $1 FOR NO KEY UPDATE`, accountID).Scan(&was)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return "", quire.NotFoundf("There is no account %d.", accountID)
+		}
+		if err != nil || quire.Role(was) == role {
+			return "", err
+		}
+		_, err = tx.Exec(ctx, `UPDATE accounts SET role = $1 WHERE id = $2`, string(role), accountID)
+		return quire.RoleAction(role), err
+	})
+}
+
+// FindHiddenPapers returns when each hidden paper among paperIDs was hidden.
+func (db *DB) FindHiddenPapers(ctx context.Context, paperIDs []string) (_ map[string]time.Time, err error) {
+	defer quire.Wrap(&err, "FindHiddenPapers(%d ids)", len(paperIDs))
+	hidden := map[string]time.Time{}
+	want := lookupIDs(paperIDs)
+	if len(want) == 0 {
+		return hidden, nil
+	}
+	rows, err := db.pool.Query(ctx, `SELECT id, hidden_at FROM papers WHERE id = ANY($1) AND hidden_at IS NOT NULL`, want)
+	if err != nil {
+		return nil, err
+	}
+	var id string
+	var at pgtype.Timestamptz
+	_, err = pgx.ForEachRow(rows, []any{&id, &at}, func() error {
+		hidden[id] = timeFromNull(at)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return hidden, nil
+}
+
+// ListAudit returns a page of the audit log, newest first.
+func (db *DB) ListAudit(ctx context.Context, limit, offset int) (_ []*quire.AuditEntry, err error) {
+	defer quire.Wrap(&err, "ListAudit(%d, %d)", limit, offset)
+	if err := checkLimit(limit); err != nil {
+		return nil, err
+	}
+	rows, err := db.pool.Query(ctx, `SELECT l.id, coalesce(l.actor_id, 0), coalesce(a.username, ''), l.action,
+			l.target_kind, l.target_id, l.reason, l.at
+		FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_id
+		ORDER BY l.at DESC, l.id DESC LIMIT $1 OFFSET $2`, limit, max(offset, 0))
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*quire.AuditEntry, error) {
+		e := &quire.AuditEntry{}
+		var at pgtype.Timestamptz
+		if err := row.Scan(&e.ID, &e.ActorID, &e.Actor, &e.Action, &e.TargetKind, &e.TargetID, &e.Reason, &at); err != nil {
+			return nil, err
+		}
+		e.At = timeFromNull(at)
+		return e, nil
+	})
+}
