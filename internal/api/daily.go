@@ -1,13 +1,16 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"quire"
+	"quire/internal/trending"
 )
 
 // Page sizes of GET /api/daily_papers.
@@ -20,6 +23,9 @@ const (
 type dailyParams struct {
 	filter quire.DailyFilter
 	page   int
+	// trending ranks the papers listed in the last trending.Window by
+	// trending.Rank instead of the filter's sort.
+	trending bool
 }
 
 // parseDailyParams validates q. Empty values count as absent, as HTML forms
@@ -62,7 +68,10 @@ func parseDailyParams(q url.Values) (dailyParams, error) {
 	switch s := q.Get("sort"); s {
 	case "":
 	case "trending":
-		p.filter.Sort = quire.SortUpvotes
+		if len(periods) > 0 {
+			return p, quire.Invalidf("sort=trending ranks the papers of the last %d days; leave out %s", int(trending.Window/(24*time.Hour)), periods[0])
+		}
+		p.trending = true
 	case "publishedAt":
 		p.filter.Sort = quire.SortNew
 	default:
@@ -113,7 +122,13 @@ func (h *Handler) dailyPapers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, more, err := h.store.FindDailyItems(r.Context(), params.filter)
+	var items []*quire.DailyItem
+	var more bool
+	if params.trending {
+		items, more, err = h.trendingItems(r.Context(), params.filter)
+	} else {
+		items, more, err = h.store.FindDailyItems(r.Context(), params.filter)
+	}
 	if err != nil {
 		return err
 	}
@@ -128,4 +143,45 @@ func (h *Handler) dailyPapers(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// maxTrendingCandidates bounds the entries ranked for sort=trending. A week
+// of daily lists holds a few hundred; past this many, the least-voted are
+// left out, which could not rank anyway.
+const maxTrendingCandidates = 5000
+
+// trendingItems returns the page of f (its offset and limit, its submitter)
+// of the papers listed within trending.Window before now, ranked by
+// trending.Rank, and whether more follow.
+func (h *Handler) trendingItems(ctx context.Context, f quire.DailyFilter) ([]*quire.DailyItem, bool, error) {
+	now := h.now()
+	cands, _, err := h.store.FindDailyItems(ctx, quire.DailyFilter{
+		From: quire.TruncateDay(trending.WindowStart(now)),
+		// Days after today hold nothing in a live deployment, but an
+		// imported archive or a clock set back could list papers there;
+		// they have not been seen yet, so they cannot trend.
+		To:        quire.TruncateDay(now).Add(24 * time.Hour),
+		Submitter: f.Submitter,
+		Sort:      quire.SortUpvotes,
+		Limit:     maxTrendingCandidates,
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	byID := make(map[string]*quire.DailyItem, len(cands))
+	ranked := make([]trending.Item, len(cands))
+	for i, it := range cands {
+		byID[it.Paper.ID] = it
+		ranked[i] = trending.FromEntry(&it.Entry)
+	}
+	ranked = trending.Rank(ranked, now)
+	if f.Offset >= len(ranked) {
+		return []*quire.DailyItem{}, false, nil
+	}
+	end := min(f.Offset+f.Limit, len(ranked))
+	items := make([]*quire.DailyItem, 0, end-f.Offset)
+	for _, it := range ranked[f.Offset:end] {
+		items = append(items, byID[it.ID])
+	}
+	return items, end < len(ranked), nil
 }

@@ -345,11 +345,10 @@ func TestDailyPapersFilters(t *testing.T) {
 		}
 	})
 	t.Run("sort=trending", func(t *testing.T) {
-		got := get(t, "?sort=trending&limit=100")
-		for i := 1; i < len(got); i++ {
-			if got[i].Paper.Upvotes > got[i-1].Paper.Upvotes {
-				t.Errorf("item %d has more upvotes than the one before: not trending order", i)
-			}
+		// Trending ranks the last week as of now, long after every
+		// fixture's day; TestDailyPapersTrending sets the clock.
+		if got := get(t, "?sort=trending&limit=100"); len(got) != 0 {
+			t.Errorf("sort=trending listed %d papers of fixtures months old, want none", len(got))
 		}
 	})
 }
@@ -369,6 +368,8 @@ func TestDailyPapersBadInput(t *testing.T) {
 		"p=x",
 		"p=99999999999999999999",
 		"sort=bogus",
+		"sort=trending&date=2025-06-16",
+		"sort=trending&month=2025-06",
 		"date=2025-06-16&week=2025-W25",
 		"week=2025-W25&month=2025-06",
 	} {

@@ -9,12 +9,16 @@ import (
 	"quire/internal/arxiv"
 )
 
-// paper serves GET /api/papers/{id}, and GET /api/papers/{id}/similar. Any id form that arxiv.ParseID accepts
-// is looked up under its canonical id.
+// paper serves GET /api/papers/{id}, GET /api/papers/{id}/similar and
+// GET /api/papers/{id}/comments. Any id form that arxiv.ParseID accepts is
+// looked up under its canonical id.
 func (h *Handler) paper(w http.ResponseWriter, r *http.Request) error {
 	raw := r.PathValue("id")
 	if rest, ok := strings.CutSuffix(raw, "/similar"); ok {
 		return h.similarPapers(w, r, rest)
+	}
+	if rest, ok := strings.CutSuffix(raw, "/comments"); ok {
+		return h.comments(w, r, rest)
 	}
 	id, _, err := arxiv.ParseID(raw)
 	if err != nil {

@@ -48,6 +48,7 @@ var commands = []command{
 	{name: "index", summary: "build the search index: train the embedding model if needed, embed every paper, write the snapshot", bind: bindIndex},
 	{name: "eval", args: "--queries FILE", summary: "measure search relevance on queries with known answers (prints one JSON object)", bind: bindEval},
 	{name: "config", summary: "print the effective configuration, secrets redacted", serve: true, bind: noFlags(runConfig)},
+	userCommand,
 	{name: "version", summary: "print the version", bind: noFlags(runVersion)},
 }
 
