@@ -35,10 +35,15 @@ func newEmbedder(ctx context.Context, cfg *config.Config, db store.DB) (embeddin
 		return c, nil
 	default:
 		m, err := search.LoadBuiltin(ctx, db)
-		if errors.Is(err, quire.ErrNotFound) {
+		switch {
+		case errors.Is(err, quire.ErrNotFound):
 			return nil, nil
+		case err != nil:
+			// Not m: a nil *Model in the interface would not be a nil
+			// Embedder, and callers that go on without one would use it.
+			return nil, err
 		}
-		return m, err
+		return m, nil
 	}
 }
 
