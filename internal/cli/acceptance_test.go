@@ -112,6 +112,8 @@ func TestDailyAPIMatchesArchive(t *testing.T) {
 			cfg := testConfig(t)
 			if backend == "postgres" {
 				cfg.DB = testenv.PostgresURL(t)
+				// PostgreSQL deployments must configure the secret.
+				cfg.Secret = strings.Repeat("0123456789abcdef", 4)
 			}
 			out := mustRun(t, "import", "--db", cfg.DB, path)
 			if !strings.Contains(out, "0 skipped") {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"quire/internal/api"
+	"quire/internal/arxiv"
 	"quire/internal/config"
 	"quire/internal/demo"
 	"quire/internal/ingest"
@@ -34,6 +35,12 @@ type Server struct {
 // when cfg.Migrate), loads the demo catalogue into an empty one unless
 // cfg.NoDemo, and builds the HTTP handler.
 func NewServer(ctx context.Context, cfg *config.Config, logger *slog.Logger) (_ *Server, err error) {
+	if cfg.SecretFile() == "" {
+		// PostgreSQL without a configured secret: say so before connecting.
+		if _, err := cfg.LoadSecret(); err != nil {
+			return nil, err
+		}
+	}
 	db, applied, err := store.OpenMigrated(ctx, cfg.DB, migrationPolicy(cfg))
 	if err != nil {
 		return nil, err
@@ -96,7 +103,11 @@ func newHandler(cfg *config.Config, db store.DB, srch *searcher, logger *slog.Lo
 	if ttl == 0 {
 		ttl = -1 // web.Options reads zero as its default
 	}
-	pages, err := web.New(db, web.Options{Logger: logger, Dev: cfg.Dev, CacheTTL: ttl, Search: srch})
+	community, err := communityOptions(cfg, db)
+	if err != nil {
+		return nil, err
+	}
+	pages, err := web.New(db, web.Options{Logger: logger, Dev: cfg.Dev, CacheTTL: ttl, Search: srch, Community: community})
 	if err != nil {
 		return nil, err
 	}
@@ -113,6 +124,30 @@ func newHandler(cfg *config.Config, db store.DB, srch *searcher, logger *slog.Lo
 		middleware.SecureHeaders(middleware.SecureOptions{HTTPS: cfg.HTTPS()}),
 		middleware.BodyLimit(cfg.MaxBodyBytes),
 	), nil
+}
+
+// communityOptions configures accounts, votes, submissions and comments:
+// the secret of form tokens, and one arXiv client for the whole process,
+// which keeps arXiv's spacing of requests.
+func communityOptions(cfg *config.Config, db store.DB) (*web.CommunityOptions, error) {
+	secret, err := cfg.LoadSecret()
+	if err != nil {
+		return nil, err
+	}
+	client, err := arxiv.NewAPIClient(arxiv.APIOptions{BaseURL: cfg.ArxivAPIURL, Contact: cfg.PublicURL()})
+	if err != nil {
+		return nil, err
+	}
+	return &web.CommunityOptions{
+		Store:           db,
+		Secret:          secret,
+		Secure:          cfg.HTTPS(),
+		TrustedProxies:  cfg.TrustedProxies,
+		NewAccountDelay: cfg.NewAccountDelay,
+		SubmitMaxAge:    cfg.SubmitMaxAge,
+		SubmitPerDay:    cfg.SubmitPerDay,
+		ArXiv:           client,
+	}, nil
 }
 
 // healthz answers 200 when the database answers, 503 otherwise.
@@ -156,6 +191,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	searchCtx, stopSearch := context.WithCancel(ctx)
 	defer stopSearch()
 	s.search.start(searchCtx, s.cfg, s.DB, s.logger)
+	go sweepSessions(searchCtx, s.DB, s.logger, sessionSweepInterval)
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.ln) }()
 	select {

@@ -140,3 +140,12 @@ func get(t *testing.T, url string) (*http.Response, string) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func TestServeNeedsSecretWithPostgres(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.DB = "postgres://quire@127.0.0.1:1/quire"
+	_, err := NewServer(t.Context(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err == nil || !strings.Contains(err.Error(), "QUIRE_SECRET") {
+		t.Errorf("NewServer with PostgreSQL and no secret = %v, want an error naming QUIRE_SECRET", err)
+	}
+}

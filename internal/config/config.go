@@ -10,11 +10,14 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"sort"
 	"strings"
 	"time"
+
+	"quire/internal/auth"
 )
 
 // Config is the effective configuration of one quire process.
@@ -47,6 +50,20 @@ type Config struct {
 	PageCacheTTL time.Duration
 	// ShutdownTimeout bounds the graceful shutdown.
 	ShutdownTimeout time.Duration
+	// Secret keys form tokens and signed links ("" means the file from
+	// SecretFile); see LoadSecret.
+	Secret string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client.
+	TrustedProxies []netip.Prefix
+	// NewAccountDelay is how old an account must be to vote or submit.
+	NewAccountDelay time.Duration
+	// SubmitMaxAge is the oldest arXiv date a submitted paper may have;
+	// SubmitPerDay how many papers an account may submit for one day.
+	SubmitMaxAge time.Duration
+	SubmitPerDay int
+	// ArxivAPIURL is the arXiv API endpoint for submissions ("": arXiv's).
+	ArxivAPIURL string
 
 	// sources records where each option's value came from, for Dump.
 	sources map[string]string
@@ -147,6 +164,12 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("QUIRE_BASE_URL: %q is not an http(s) URL", c.BaseURL))
 		}
 	}
+	if c.ArxivAPIURL != "" {
+		u, err := url.Parse(c.ArxivAPIURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("QUIRE_ARXIV_API_URL: %q is not an http(s) URL", c.ArxivAPIURL))
+		}
+	}
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("QUIRE_MAX_BODY_BYTES: %d is too small (at least 1024)", c.MaxBodyBytes))
 	}
@@ -156,7 +179,44 @@ func (c *Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("QUIRE_SHUTDOWN_TIMEOUT: must be positive"))
 	}
+	if c.Secret != "" && len(c.Secret) < auth.MinSecretBytes {
+		errs = append(errs, fmt.Errorf("QUIRE_SECRET: %d bytes is too short; use at least %d, such as 64 random hexadecimal digits (openssl rand -hex 32)", len(c.Secret), auth.MinSecretBytes))
+	}
 	return errors.Join(errs...)
+}
+
+// isPostgres reports whether DB names a PostgreSQL database.
+func (c *Config) isPostgres() bool {
+	return strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://")
+}
+
+// SecretFile is where LoadSecret keeps a generated secret: beside a SQLite
+// database, or "" for PostgreSQL, whose nodes must share a configured one.
+func (c *Config) SecretFile() string {
+	if c.isPostgres() {
+		return ""
+	}
+	return c.DB + ".secret"
+}
+
+// LoadSecret returns the secret of forms and signed links: Secret when set,
+// or else the one in SecretFile, created on first use. With PostgreSQL and
+// no Secret it fails, since nodes sharing a database must share the secret
+// too.
+func (c *Config) LoadSecret() ([]byte, error) {
+	if c.Secret != "" {
+		return []byte(c.Secret), nil
+	}
+	path := c.SecretFile()
+	if path == "" {
+		return nil, errors.New("QUIRE_SECRET (or QUIRE_SECRET_FILE) must be set when QUIRE_DB is a PostgreSQL database, " +
+			"the same on every node; generate one with: openssl rand -hex 32")
+	}
+	secret, err := auth.LoadOrCreateSecret(path)
+	if err != nil {
+		return nil, fmt.Errorf("QUIRE_SECRET: reading or creating %s: %w", path, err)
+	}
+	return secret, nil
 }
 
 // PublicURL is BaseURL, or the URL Addr serves when BaseURL is unset.
@@ -178,7 +238,7 @@ func (c *Config) SearchSnapshot() string {
 	switch {
 	case c.IndexPath != "":
 		return c.IndexPath
-	case strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://"):
+	case c.isPostgres():
 		return "quire-search.idx"
 	default:
 		return c.DB + ".search"

@@ -113,3 +113,77 @@ func TestDumpRedacts(t *testing.T) {
 		}
 	}
 }
+
+func TestCommunityOptions(t *testing.T) {
+	c, _, err := load(t, []string{"--trusted-proxies", "10.0.0.0/8, 127.0.0.1", "--new-account-delay", "1m"},
+		map[string]string{"QUIRE_SUBMIT_PER_DAY": "3", "QUIRE_SUBMIT_MAX_AGE": "48h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.TrustedProxies) != 2 || c.NewAccountDelay != time.Minute || c.SubmitPerDay != 3 || c.SubmitMaxAge != 48*time.Hour {
+		t.Errorf("config = %+v", c)
+	}
+	d := Default()
+	if d.NewAccountDelay != 5*time.Minute || d.SubmitMaxAge != 14*24*time.Hour || d.SubmitPerDay != 5 {
+		t.Errorf("defaults = %+v", d)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"proxy", []string{"--trusted-proxies", "nonsense"}, "trusted proxy"},
+		{"delay", []string{"--new-account-delay", "-1m"}, "new account delay"},
+		{"quota", []string{"--submit-per-day", "0"}, "submit per day"},
+		{"short secret", []string{"--secret", "short"}, "too short"},
+		{"arxiv url", []string{"--arxiv-api-url", "ftp://x"}, "QUIRE_ARXIV_API_URL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := load(t, tc.args, nil)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error = %v, want one mentioning %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestLoadSecret(t *testing.T) {
+	dir := t.TempDir()
+	secretFile := filepath.Join(dir, "secret")
+	want := strings.Repeat("ab", 32)
+	os.WriteFile(secretFile, []byte(want+"\n"), 0o600)
+	c, _, err := load(t, nil, map[string]string{"QUIRE_SECRET_FILE": secretFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.LoadSecret(); err != nil || string(got) != want {
+		t.Errorf("LoadSecret() = %q, %v", got, err)
+	}
+	var dump strings.Builder
+	c.Dump(&dump)
+	if strings.Contains(dump.String(), want) || !strings.Contains(dump.String(), "QUIRE_SECRET=REDACTED") {
+		t.Errorf("Dump shows the secret:\n%s", dump.String())
+	}
+
+	// SQLite: generated beside the database, the same on the next start.
+	c, _, err = load(t, []string{"--db", filepath.Join(dir, "q.db")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := c.LoadSecret()
+	if err != nil || len(first) < 32 {
+		t.Fatalf("LoadSecret() = %q, %v", first, err)
+	}
+	if again, _ := c.LoadSecret(); string(again) != string(first) {
+		t.Errorf("second LoadSecret() = %q, want %q", again, first)
+	}
+
+	// PostgreSQL: required.
+	c, _, err = load(t, []string{"--db", "postgres://u@h/db"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.LoadSecret(); err == nil || !strings.Contains(err.Error(), "QUIRE_SECRET") {
+		t.Errorf("LoadSecret() with PostgreSQL = %v, want an error naming QUIRE_SECRET", err)
+	}
+}

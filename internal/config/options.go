@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"quire/internal/auth"
 )
 
 // option is one setting: its flag, its environment variable, its default
@@ -128,12 +130,7 @@ var options = []option{
 	{
 		flag: "embeddings-key", env: "QUIRE_EMBEDDINGS_KEY", def: "",
 		usage:  "API key for the embeddings server, if it needs one",
-		secret: true, redact: func(v string) string {
-			if v == "" {
-				return ""
-			}
-			return "REDACTED"
-		},
+		secret: true, redact: redactAll,
 		set: func(c *Config, v string) error { c.EmbeddingsKey = strings.TrimSpace(v); return nil },
 		get: func(c *Config) string { return c.EmbeddingsKey },
 	},
@@ -155,6 +152,63 @@ var options = []option{
 			return nil
 		},
 		get: func(c *Config) string { return c.PageCacheTTL.String() },
+	},
+	{
+		flag: "secret", serveOnly: true, env: "QUIRE_SECRET", def: "",
+		usage:  "key for session-bound form tokens and signed links, at least 32 bytes, the same on every node (default: generated into a file beside a SQLite database; required with PostgreSQL)",
+		secret: true, redact: redactAll,
+		set: func(c *Config, v string) error { c.Secret = strings.TrimSpace(v); return nil },
+		get: func(c *Config) string { return c.Secret },
+	},
+	{
+		flag: "trusted-proxies", serveOnly: true, env: "QUIRE_TRUSTED_PROXIES", def: "",
+		usage: "comma-separated networks of reverse proxies whose X-Forwarded-For is believed, e.g. 10.0.0.0/8,127.0.0.1",
+		set: func(c *Config, v string) error {
+			p, err := auth.ParseTrustedProxies(v)
+			if err != nil {
+				return err
+			}
+			c.TrustedProxies = p
+			return nil
+		},
+		get: func(c *Config) string {
+			s := make([]string, len(c.TrustedProxies))
+			for i, p := range c.TrustedProxies {
+				s[i] = p.String()
+			}
+			return strings.Join(s, ",")
+		},
+	},
+	{
+		flag: "new-account-delay", serveOnly: true, env: "QUIRE_NEW_ACCOUNT_DELAY", def: "5m",
+		usage: "how old an account must be before it may vote or submit papers",
+		set:   durationSetter("new account delay", func(c *Config) *time.Duration { return &c.NewAccountDelay }),
+		get:   func(c *Config) string { return c.NewAccountDelay.String() },
+	},
+	{
+		flag: "submit-max-age", serveOnly: true, env: "QUIRE_SUBMIT_MAX_AGE", def: "336h",
+		usage: "oldest arXiv paper (by its first version's date) that may be submitted to a daily list",
+		set:   durationSetter("submit max age", func(c *Config) *time.Duration { return &c.SubmitMaxAge }),
+		get:   func(c *Config) string { return c.SubmitMaxAge.String() },
+	},
+	{
+		flag: "submit-per-day", serveOnly: true, env: "QUIRE_SUBMIT_PER_DAY", def: "5",
+		usage: "how many papers one account may submit for one day's list",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 1 {
+				return fmt.Errorf("submit per day %q: want a whole number of at least 1", v)
+			}
+			c.SubmitPerDay = n
+			return nil
+		},
+		get: func(c *Config) string { return strconv.Itoa(c.SubmitPerDay) },
+	},
+	{
+		flag: "arxiv-api-url", serveOnly: true, env: "QUIRE_ARXIV_API_URL", def: "",
+		usage: "arXiv API query endpoint used to fetch submitted papers (default: https://export.arxiv.org/api/query)",
+		set:   func(c *Config, v string) error { c.ArxivAPIURL = strings.TrimSpace(v); return nil },
+		get:   func(c *Config) string { return c.ArxivAPIURL },
 	},
 	{
 		flag: "shutdown-timeout", serveOnly: true, env: "QUIRE_SHUTDOWN_TIMEOUT", def: "10s",
@@ -180,6 +234,26 @@ func boolSetter(field func(*Config) *bool) func(*Config, string) error {
 		*field(c) = b
 		return nil
 	}
+}
+
+// durationSetter parses a non-negative duration such as 5m or 336h.
+func durationSetter(name string, field func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil || d < 0 {
+			return fmt.Errorf("%s %q: not a duration such as 5m or 336h", name, v)
+		}
+		*field(c) = d
+		return nil
+	}
+}
+
+// redactAll hides a whole secret value, keeping only whether it is set.
+func redactAll(v string) string {
+	if v == "" {
+		return ""
+	}
+	return "REDACTED"
 }
 
 // redactURL hides the password of a URL; other values pass unchanged.

@@ -17,7 +17,9 @@ const maxCacheBytes = 32 << 20
 // costs a store query and a template run of about a millisecond each; popular
 // pages are requested far more often than the lists change (an import runs a
 // few times a day), so a short reuse multiplies throughput while an import
-// shows up within seconds. Only successful GET and HEAD responses are kept.
+// shows up within seconds. Only successful GET and HEAD responses are kept,
+// and only those for visitors: a signed-in member's page holds a form token
+// and the member's votes, so it bypasses the cache (see cached).
 type pageCache struct {
 	ttl time.Duration
 	now func() time.Time
@@ -98,9 +100,19 @@ type cacheWriter struct {
 // store them otherwise.
 func (h *Handler) cached(fn handlerFunc) handlerFunc {
 	if h.cache == nil {
-		return fn
+		return func(w http.ResponseWriter, r *http.Request) error {
+			if currentAccount(r) != nil {
+				privateNoStore(w)
+			}
+			return fn(w, r)
+		}
 	}
 	return func(w http.ResponseWriter, r *http.Request) error {
+		if currentAccount(r) != nil {
+			// A signed-in page holds a form token and the account's votes.
+			privateNoStore(w)
+			return fn(w, r)
+		}
 		key := r.URL.RequestURI()
 		if body, ok := h.cache.get(key); ok {
 			writeHTML(w, http.StatusOK, body)

@@ -7,6 +7,8 @@ import (
 
 // Card is one paper in a list, in search results or among similar papers.
 type Card struct {
+	// ID is the paper's canonical id.
+	ID    string
 	Href  string
 	Title string
 	// TitleMarks, when set, is Title cut into segments with the words a
@@ -28,10 +30,24 @@ type Card struct {
 	Comments    string // "3 comments"; "" leaves the count out
 	CodeURL     string
 	SubmittedBy string
+	// Vote is the upvote button; a zero Vote shows the count alone.
+	Vote VoteButton
+}
+
+// VoteButton is an upvote control: a form with a CSRF token for a
+// signed-in reader, a link to the log-in page for others.
+type VoteButton struct {
+	Action string
+	Return string
+	Token  string
+	Voted  bool
+	// LoginHref is where a reader who is not signed in is sent.
+	LoginHref string
 }
 
 func newCard(it *quire.DailyItem) Card {
 	c := Card{
+		ID:          it.Paper.ID,
 		Href:        paperPath(it.Paper.ID),
 		Title:       it.DisplayTitle(),
 		Authors:     plural(len(it.Paper.Authors), "author"),

@@ -35,6 +35,9 @@ type ListPage struct {
 	EmptyStore bool
 	// EmptyMessage is shown when the period has no papers.
 	EmptyMessage string
+	// Ranked is set for a ranking that spans periods (trending): there is
+	// no neighbouring period, tab or order to switch to.
+	Ranked bool
 }
 
 // home serves GET /: the newest day with papers, today or earlier.
@@ -50,7 +53,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !ok {
 		page := &ListPage{BasePage: h.base("Daily Papers", "Trending arXiv papers, day by day.", "day"), EmptyStore: true}
-		return h.render(w, http.StatusOK, "list.html", page)
+		return h.render(w, r, http.StatusOK, "list.html", page)
 	}
 	notice := ""
 	if !day.Equal(today) {
@@ -150,6 +153,9 @@ func (h *Handler) serveList(w http.ResponseWriter, r *http.Request, p quire.Peri
 	for i, it := range items {
 		page.Cards[i] = newCard(it)
 	}
+	if err := h.fillVotes(r, page.Cards); err != nil {
+		return err
+	}
 
 	// Neighbours keep the sort order but start at the first page.
 	first := listQuery{sort: lq.sort, page: 1}
@@ -197,5 +203,5 @@ func (h *Handler) serveList(w http.ResponseWriter, r *http.Request, p quire.Peri
 			page.EmptyMessage = "This list has fewer pages."
 		}
 	}
-	return h.render(w, http.StatusOK, "list.html", page)
+	return h.render(w, r, http.StatusOK, "list.html", page)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,35 @@ type BasePage struct {
 	// Query is the text of the header's search box: the search being
 	// shown, or "".
 	Query string
+	// Accounts is set when the site has accounts; the header then shows
+	// Username and a log-out button with CSRF, or LoginHref.
+	Accounts  bool
+	Username  string
+	CSRF      string
+	LoginHref string
+}
+
+// basePage gives render the BasePage embedded in a page's data.
+func (b *BasePage) basePage() *BasePage { return b }
+
+// fillViewer fills the header's account fields for r.
+func (h *Handler) fillViewer(data any, r *http.Request) {
+	bp, ok := data.(interface{ basePage() *BasePage })
+	if !ok || h.comm == nil || r == nil {
+		return
+	}
+	b := bp.basePage()
+	b.Accounts = true
+	if a := currentAccount(r); a != nil {
+		b.Username = a.Username
+		b.CSRF = h.comm.csrf.Token(r)
+		return
+	}
+	if r.URL.Path != "/login" && r.URL.Path != "/signup" && r.Method == http.MethodGet {
+		b.LoginHref = loginHref(r.URL.RequestURI())
+	} else {
+		b.LoginHref = "/login"
+	}
 }
 
 // Link is a labelled URL; an empty Href means the link is disabled.

@@ -41,6 +41,10 @@ type PaperPage struct {
 	// Similar are the papers nearest in meaning, from the search index;
 	// empty while the index loads.
 	Similar []Card
+	// Vote is the upvote button and Thread the comments (with accounts
+	// on).
+	Vote   VoteButton
+	Thread *Thread
 }
 
 // paperPath is the URL of the page of the paper with canonical id.
@@ -76,6 +80,11 @@ func (h *Handler) paper(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := newPaperPage(p, entries)
 	page.BasePage = h.base(p.Title, snippet(strings.ReplaceAll(p.Abstract, "\n\n", " "), 200), "")
+	if h.comm != nil {
+		if err := h.fillPaperCommunity(w, r, page); err != nil {
+			return err
+		}
+	}
 	var final bool
 	if page.Similar, final = h.similarCards(ctx, id); !final {
 		// Keep the page without its similar papers out of the cache, so
@@ -84,7 +93,7 @@ func (h *Handler) paper(w http.ResponseWriter, r *http.Request) error {
 			w = cw.ResponseWriter
 		}
 	}
-	return h.render(w, http.StatusOK, "paper.html", page)
+	return h.render(w, r, http.StatusOK, "paper.html", page)
 }
 
 // restoreScheme undoes the path cleaning that turns a pasted

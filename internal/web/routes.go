@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"quire"
 )
@@ -15,8 +16,12 @@ func (h *Handler) routes() {
 	h.handle("GET /papers/week/{week}", h.cached(h.weekList))
 	h.handle("GET /papers/month", h.latestPeriod(quire.MonthPeriod))
 	h.handle("GET /papers/month/{month}", h.cached(h.monthList))
+	h.handle("GET /papers/trending", h.cached(h.trendingList))
 	h.handle("GET /papers", h.searchPage)
 	h.handle("GET /papers/{id...}", h.cached(h.paper))
+	if h.comm != nil {
+		h.communityRoutes()
+	}
 	h.handle("GET /static/{hash}/{name}", h.static)
 	h.handle("GET /favicon.ico", h.favicon)
 	// Everything else gets the site's 404 page rather than the mux's
@@ -24,19 +29,46 @@ func (h *Handler) routes() {
 	h.handle("/", h.notFound)
 }
 
+// communityRoutes registers the pages of accounts, votes, submissions and
+// comments.
+func (h *Handler) communityRoutes() {
+	h.handle("GET /signup", h.form(h.signupPage))
+	h.handle("POST /signup", h.form(h.signup))
+	h.handle("GET /login", h.form(h.loginPage))
+	h.handle("POST /login", h.form(h.login))
+	h.handle("POST /logout", h.form(h.logout))
+	h.handle("GET /account", h.signedIn(h.form(h.accountPage)))
+	h.handle("POST /account/password", h.signedIn(h.form(h.changePassword)))
+	h.handle("POST /papers/{id}/vote", h.signedIn(h.form(h.vote)))
+	h.handle("POST /papers/{archive}/{num}/vote", h.signedIn(h.form(h.vote)))
+	h.handle("POST /papers/{id}/comments", h.signedIn(h.form(h.addComment)))
+	h.handle("POST /papers/{archive}/{num}/comments", h.signedIn(h.form(h.addComment)))
+	h.handle("POST /comments/{cid}/edit", h.signedIn(h.form(h.editComment)))
+	h.handle("POST /comments/{cid}/delete", h.signedIn(h.form(h.deleteComment)))
+	h.handle("POST /comments/{cid}/hide", h.signedIn(h.form(h.hideComment)))
+	h.handle("GET /submit", h.signedIn(h.form(h.submitPage)))
+	h.handle("POST /submit", h.signedIn(h.form(h.submit)))
+}
+
 // handlerFunc is an HTTP handler that returns its error instead of writing it.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 func (h *Handler) handle(pattern string, fn handlerFunc) {
+	// Static files are the same for everyone: no session lookup.
+	static := strings.HasPrefix(pattern, "GET /static/") || pattern == "GET /favicon.ico"
 	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		if h.comm != nil && !static {
+			r = h.loadSession(w, r)
+		}
 		if err := fn(w, r); err != nil {
 			h.serveError(w, r, err)
 		}
 	})
 }
 
-// errMethod answers a request whose method no route accepts. Every page is
-// read-only, so only GET and HEAD are ever allowed.
+// errMethod answers a request whose method no route accepts. Pages are
+// read with GET and HEAD; the few addresses that take a POST have routes of
+// their own.
 var errMethod = errors.New("method not allowed")
 
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) error {

@@ -114,5 +114,5 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	page.BasePage = h.base(title, "Search arXiv papers by their words and their meaning.", "")
 	page.Query = sq.q
-	return h.render(w, http.StatusOK, "search.html", page)
+	return h.render(w, r, http.StatusOK, "search.html", page)
 }

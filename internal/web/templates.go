@@ -24,10 +24,13 @@ var embedded embed.FS
 // Each page is parsed with the layout and partials into a template set of
 // its own, so that every page can define "content".
 var pages = map[string]any{
-	"list.html":   ListPage{},
-	"paper.html":  PaperPage{},
-	"search.html": SearchPage{},
-	"error.html":  ErrorPage{},
+	"list.html":    ListPage{},
+	"paper.html":   PaperPage{},
+	"search.html":  SearchPage{},
+	"error.html":   ErrorPage{},
+	"auth.html":    AuthPage{},
+	"account.html": AccountPage{},
+	"submit.html":  SubmitPage{},
 }
 
 const (
@@ -57,7 +60,7 @@ func loadSite(fsys fs.FS) (*site, error) {
 // fails when a page is missing, or when a file in templates/ is used by no
 // page, so that dead templates cannot pile up.
 func parsePages(fsys fs.FS, a *assets) (map[string]*template.Template, error) {
-	funcs := template.FuncMap{"asset": a.url}
+	funcs := template.FuncMap{"asset": a.url, "dict": dict}
 	partials, err := fs.Glob(fsys, partialDir+"/*.html")
 	if err != nil {
 		return nil, err
@@ -131,7 +134,7 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // render executes page name with data into a pooled buffer and, only when
 // that succeeds, writes it with status. A failed render leaves w untouched,
 // so the caller can still send an error page.
-func (h *Handler) render(w http.ResponseWriter, status int, name string, data any) error {
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) error {
 	s, err := h.currentSite()
 	if err != nil {
 		return err
@@ -145,6 +148,7 @@ func (h *Handler) render(w http.ResponseWriter, status int, name string, data an
 	if want := reflect.PointerTo(reflect.TypeOf(pages[name])); reflect.TypeOf(data) != want {
 		return fmt.Errorf("web: page %s renders %v, not %T", name, want, data)
 	}
+	h.fillViewer(data, r)
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer func() {
@@ -168,4 +172,21 @@ func writeHTML(w http.ResponseWriter, status int, body []byte) {
 	w.WriteHeader(status)
 	// A failed write means the client went away; there is no one to tell.
 	w.Write(body)
+}
+
+// dict makes a map of its key and value arguments, to pass several values
+// to a template.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
 }

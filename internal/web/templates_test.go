@@ -8,6 +8,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"quire"
 	"quire/internal/search"
 )
 
@@ -27,6 +28,10 @@ var populated = map[string]any{
 			Href: "/papers/2506.10892", Title: "The Diffusion Duality", Snippet: "Duo…", AISummary: true,
 			Authors: "6 authors", Date: "Jun 12, 2025", DateISO: "2025-06-12", Upvotes: 5, Comments: "1 comment",
 			CodeURL: "https://github.com/s-sahoo/duo", SubmittedBy: "s-sahoo",
+			Vote: VoteButton{Action: "/papers/2506.10892/vote", Return: "/", Token: "tok", Voted: true},
+		}, {
+			Href: "/papers/2506.08592", Title: "Another", Upvotes: 1,
+			Vote: VoteButton{Action: "/papers/2506.08592/vote", LoginHref: "/login?return=%2F"},
 		}},
 		PrevPage:   "?p=1",
 		NextPage:   "?p=3",
@@ -47,6 +52,14 @@ var populated = map[string]any{
 		Lists:   []Link{{Label: "Jun 16, 2025 · 5 upvotes", Href: "/papers/date/2025-06-16"}},
 		BibTeX:  "@misc{x,\n}",
 		Similar: []Card{{Href: "/papers/2506.08592", Title: "Another", Snippet: "Text", Authors: "1 author", Upvotes: 2}},
+		Vote:    VoteButton{Action: "/papers/2506.10892/vote", Return: "/papers/2506.10892", Token: "tok"},
+		Thread: &Thread{Count: "3 comments", Action: "/papers/2506.10892/comments", Token: "tok", Comments: []*CommentView{
+			{ID: 1, Author: "ada", Date: "Jun 16, 2025", DateISO: "2025-06-16", Edited: true, HTML: "<p>Nice</p>", Source: "Nice",
+				Mine: true, Moderate: true, Reply: true, Replies: []*CommentView{
+					{ID: 2, Deleted: true},
+					{ID: 3, Author: "bob", Hidden: true, Moderate: true},
+				}},
+		}},
 	},
 	"search.html": &SearchPage{
 		BasePage:  BasePage{PageTitle: "Search results for “scaling” · Quire", Query: "scaling"},
@@ -64,6 +77,20 @@ var populated = map[string]any{
 			Authors:      "6 authors", Date: "Jun 12, 2025", DateISO: "2025-06-12", Upvotes: 5,
 		}},
 		PrevPage: "/papers?q=scaling", NextPage: "/papers?p=3&q=scaling", PageNumber: 2,
+	},
+	"auth.html": &AuthPage{
+		BasePage: BasePage{PageTitle: "Sign up · Quire", Accounts: true, LoginHref: "/login"},
+		Mode:     "signup", Heading: "Sign up", Action: "/signup", Token: "tok", Return: "/papers/2506.10892",
+		Error: "A username has 3 to 32 characters.", Username: "ada", Email: "ada@example.org",
+	},
+	"account.html": &AccountPage{
+		BasePage: BasePage{PageTitle: "Your account · Quire", Accounts: true, Username: "ada", CSRF: "tok"},
+		Account:  &quire.Account{Username: "ada", Email: "ada@example.org"},
+		Joined:   "Jun 16, 2025", Token: "tok", Error: "The current password is not right.", Notice: "Changed.",
+	},
+	"submit.html": &SubmitPage{
+		BasePage: BasePage{PageTitle: "Submit a paper · Quire", Accounts: true, Username: "ada", CSRF: "tok"},
+		Token:    "tok", Value: "2506.1", Error: "not an id", MaxAgeDays: 14, PerDay: 5,
 	},
 	"error.html": &ErrorPage{BasePage: BasePage{PageTitle: "Page not found · Quire"}, Status: 404, Heading: "Page not found", Message: "Nothing here."},
 }

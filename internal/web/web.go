@@ -1,7 +1,17 @@
 // Package web serves Quire's HTML pages: the daily, weekly and monthly lists
-// of papers, search, and a page per paper with the papers most like it.
-// Pages are rendered on the server from html/template files embedded in the
-// binary and work without JavaScript.
+// of papers, trending papers, search, and a page per paper with the papers
+// most like it. Pages are rendered on the server from html/template files
+// embedded in the binary and work without JavaScript.
+//
+// With Options.Community set, members sign up and log in (server-side
+// sessions: the cookie holds a random token, the store its SHA-256), upvote,
+// submit arXiv papers to the day's list and discuss them. Every
+// state-changing request passes auth.CSRF; sign-up, log-in, votes,
+// submissions and comments are rate limited through the store's shared
+// counters. Pages shown to visitors hold no form token and no per-account
+// state, so the page cache may keep them; pages of signed-in members and
+// every form are sent with "Cache-Control: private, no-store" and never
+// cached.
 package web
 
 import (
@@ -54,6 +64,9 @@ type Options struct {
 	// embedded in the binary. In development, os.DirFS("internal/web") lets
 	// Dev pick up edits without rebuilding.
 	FS fs.FS
+	// Community turns on accounts, votes, submissions and comments; nil
+	// serves a read-only site.
+	Community *CommunityOptions
 }
 
 // Handler serves the HTML pages. Mount it at "/": its routes are full paths.
@@ -66,6 +79,7 @@ type Handler struct {
 	fsys   fs.FS
 	site   *site      // parsed templates and static files; re-read per request in Dev
 	cache  *pageCache // nil when off
+	comm   *community // nil when accounts are off
 	mux    *http.ServeMux
 }
 
@@ -94,6 +108,11 @@ func New(store Store, opts Options) (*Handler, error) {
 	if ttl > 0 && !h.dev {
 		// The cache's clock is the real one: Options.Now may be frozen.
 		h.cache = newPageCache(ttl, time.Now)
+	}
+	if opts.Community != nil {
+		if h.comm, err = newCommunity(*opts.Community, h); err != nil {
+			return nil, err
+		}
 	}
 	h.mux = http.NewServeMux()
 	h.routes()
