@@ -112,6 +112,9 @@ func TestDailyAPIMatchesArchive(t *testing.T) {
 			cfg := testConfig(t)
 			if backend == "postgres" {
 				cfg.DB = testenv.PostgresURL(t)
+				// Without a SQLite file to sit beside, the snapshot would
+				// go to the working folder.
+				cfg.IndexPath = filepath.Join(t.TempDir(), "search.idx")
 				// PostgreSQL deployments must configure the secret.
 				cfg.Secret = strings.Repeat("0123456789abcdef", 4)
 			}

@@ -43,6 +43,7 @@ type params struct {
 	idf         bool    // term weight idf instead of SIF
 	maxPhrases  int     // phrases given vectors (phrase.go)
 	phraseMin   int     // occurrences a phrase needs in the sampled corpus
+	phraseBoost float64 // pooling weight of a phrase relative to a word as frequent
 	components  int     // common components removed
 	commonDocs  int     // documents used to find them
 	contrastive contrastiveParams
@@ -77,6 +78,10 @@ func defaults(o TrainOptions) params {
 	p.components = 1
 	p.maxPhrases = 200_000
 	p.phraseMin = 3
+	// Twice a word's weight: the semantic score then leans on the phrases,
+	// which BM25 does not see, and complements it more (descriptive
+	// MRR@10 of hybrid search 0.825 at 1, 0.831 at 2, 0.827 at 4).
+	p.phraseBoost = 2
 	p.commonDocs = 20_000
 	p.contrastive = contrastiveParams{
 		epochs: 8, maxPairs: 1_000_000, batch: 256, lr: 0.05, temp: 0.05,
@@ -199,7 +204,7 @@ func addPhrases(m *Model, w *dense, c *corpus, p params) *dense {
 		t := m.terms[ph.key>>32] + phraseSep + m.terms[uint32(ph.key)]
 		m.terms = append(m.terms, t)
 		m.ids[t] = int32(id)
-		m.weight = append(m.weight, float32(p.sifA/(p.sifA+float64(ph.count)/tokens)))
+		m.weight = append(m.weight, float32(p.phraseBoost*p.sifA/(p.sifA+float64(ph.count)/tokens)))
 		m.phrases[ph.key] = uint32(id)
 	}
 	return nw
