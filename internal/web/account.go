@@ -32,6 +32,10 @@ type AccountPage struct {
 	Token   string
 	Error   string
 	Notice  string
+	// Tokens are the live personal access tokens; NewToken is the one just
+	// created, shown this once.
+	Tokens   []TokenRow
+	NewToken string
 }
 
 func (h *Handler) authPage(r *http.Request, mode string) *AuthPage {
@@ -211,8 +215,14 @@ func (h *Handler) newAccountPage(r *http.Request) *AccountPage {
 // accountPage serves GET /account.
 func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request) error {
 	page := h.newAccountPage(r)
-	if r.URL.Query().Get("changed") == "1" {
+	switch {
+	case r.URL.Query().Get("changed") == "1":
 		page.Notice = "Your password was changed, and your other sessions were logged out."
+	case r.URL.Query().Get("revoked") == "1":
+		page.Notice = "The token was revoked: API requests that send it are refused from now on."
+	}
+	if err := h.fillTokens(r, page); err != nil {
+		return err
 	}
 	return h.render(w, r, http.StatusOK, "account.html", page)
 }

@@ -39,6 +39,8 @@ func (h *Handler) communityRoutes() {
 	h.handle("POST /logout", h.form(h.logout))
 	h.handle("GET /account", h.signedIn(h.form(h.accountPage)))
 	h.handle("POST /account/password", h.signedIn(h.form(h.changePassword)))
+	h.handle("POST /account/tokens", h.signedIn(h.form(h.createToken)))
+	h.handle("POST /account/tokens/{tid}/revoke", h.signedIn(h.form(h.revokeToken)))
 	h.handle("POST /papers/{id}/vote", h.signedIn(h.form(h.vote)))
 	h.handle("POST /papers/{archive}/{num}/vote", h.signedIn(h.form(h.vote)))
 	h.handle("POST /papers/{id}/comments", h.signedIn(h.form(h.addComment)))
