@@ -50,8 +50,15 @@ func tuneContrastive(ctx context.Context, m *Model, w *dense, c *corpus, p param
 	}
 	steps := int(min(cp.epochs*float64(len(docs)), float64(cp.maxPairs)) / float64(cp.batch))
 	accum := make([]float32, len(w.d)) // Adagrad sums of squared gradients
-	grad := make([]float32, len(w.d))
-	touched := make([]bool, w.rows)
+	// A step touches a few thousand rows, so gradients live in per-worker
+	// slabs of the touched rows only, not in a copy of the whole matrix
+	// (300 MB at a million papers). slot[id] is id's row in its owner's
+	// slab, -1 when untouched.
+	slot := make([]int32, w.rows)
+	for i := range slot {
+		slot[i] = -1
+	}
+	var slabs [][]float32
 
 	shuffle := func() []int {
 		if cp.hardBits > 0 {
@@ -124,6 +131,9 @@ func tuneContrastive(ctx context.Context, m *Model, w *dense, c *corpus, p param
 		// number modulo the worker count, so no two write the same row.
 		workers := max(1, p.Workers)
 		rowLists := make([][]uint32, workers)
+		if len(slabs) != workers {
+			slabs = make([][]float32, workers)
+		}
 		parallelRows(workers, workers, func(wk, _, _ int) {
 			own := func(id uint32) bool { return int(id)%workers == wk }
 			for i := range cp.batch {
@@ -135,24 +145,28 @@ func tuneContrastive(ctx context.Context, m *Model, w *dense, c *corpus, p param
 						if !own(id) {
 							continue
 						}
-						if !touched[id] {
-							touched[id] = true
+						if slot[id] < 0 {
+							slot[id] = int32(len(rowLists[wk]))
 							rowLists[wk] = append(rowLists[wk], id)
+							if need := len(rowLists[wk]) * dim; need > len(slabs[wk]) {
+								slabs[wk] = append(slabs[wk], make([]float32, need-len(slabs[wk]))...)
+							}
 						}
-						axpy(m.weight[id], pair.g, grad[int(id)*dim:int(id+1)*dim])
+						k := int(slot[id]) * dim
+						axpy(m.weight[id], pair.g, slabs[wk][k:k+dim])
 					}
 				}
 			}
 			lr := float32(cp.lr)
-			for _, id := range rowLists[wk] {
+			for j, id := range rowLists[wk] {
 				off := int(id) * dim
-				gr, ac, wr := grad[off:off+dim], accum[off:off+dim], w.d[off:off+dim]
+				gr, ac, wr := slabs[wk][j*dim:(j+1)*dim], accum[off:off+dim], w.d[off:off+dim]
 				for k, gv := range gr {
 					ac[k] += gv * gv
 					wr[k] -= lr * gv / float32(math.Sqrt(float64(ac[k]))+1e-8)
 				}
 				clear(gr)
-				touched[id] = false
+				slot[id] = -1
 			}
 		})
 	}

@@ -169,6 +169,10 @@ func train(ctx context.Context, docs iter.Seq[string], p params) (*Model, error)
 	for i, t := range terms {
 		m.ids[t] = int32(i)
 	}
+	// The co-occurrence matrix and the SVD's work space are garbage by now:
+	// collecting them before the tuning allocates keeps the peak to what is
+	// live instead of both.
+	runtime.GC()
 	if p.contrastive.epochs > 0 {
 		// Phrases only get vectors from the tuning: without it they
 		// would stay zero.
