@@ -97,6 +97,8 @@ if [ -n "$postgres" ]; then
 	start_postgres
 	db=$pg_url
 	backend=PostgreSQL
+	# PostgreSQL deployments must configure the key of form tokens.
+	export QUIRE_SECRET=${QUIRE_SECRET:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 fi
 
 index="$work/search.idx"
@@ -129,7 +131,7 @@ start=$(date +%s.%N)
 pid=$!
 for _ in $(seq 600); do
 	curl -fs "$base/healthz" >/dev/null && break
-	kill -0 "$pid" 2>/dev/null || { echo "the server stopped:" >&2; cat "$work/serve.log" >&2; exit 1; }
+	kill -0 "$pid" 2>/dev/null || { build_table; echo "the server stopped:" >&2; cat "$work/serve.log" >&2; exit 1; }
 	sleep 0.2
 done
 # Ready when a search answers with results: the index may still be loading
