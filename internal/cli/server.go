@@ -114,7 +114,17 @@ func newHandler(cfg *config.Config, db store.DB, srch *searcher, logger *slog.Lo
 	reg := metrics.NewRegistry()
 	mux := http.NewServeMux()
 	mux.Handle("/", pages)
-	mux.Handle("/api/", api.New(db, api.Options{Logger: logger, Search: srch}))
+	apiOpts := api.Options{Logger: logger, Search: srch, NewAccountDelay: cfg.NewAccountDelay,
+		SubmitMaxAge: cfg.SubmitMaxAge, SubmitPerDay: cfg.SubmitPerDay}
+	if cfg.NewAccountDelay == 0 {
+		apiOpts.NewAccountDelay = -1 // the API reads zero as its default
+	}
+	// The pages' arXiv client, so that both keep to one request every
+	// three seconds together.
+	if c, ok := community.ArXiv.(*arxiv.APIClient); ok {
+		apiOpts.ArXiv = c
+	}
+	mux.Handle("/api/", api.New(db, apiOpts))
 	mux.Handle("GET /healthz", healthz(db))
 	mux.Handle("GET /metrics", reg.Handler())
 	return middleware.Chain(mux,
