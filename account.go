@@ -317,3 +317,13 @@ type APITokenStore interface {
 	// TouchAPIToken records that the token was used at at.
 	TouchAPIToken(ctx context.Context, tokenID int64, at time.Time) error
 }
+
+// AccountConflict is the error for a new account that clashes with a stored
+// one: by username, or else by e-mail address, whose message does not say
+// the address is known.
+func AccountConflict(username string, usernameTaken bool) error {
+	if usernameTaken {
+		return Conflictf("The username %q is taken.", username)
+	}
+	return ErrEmailTaken
+}

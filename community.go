@@ -109,6 +109,26 @@ type SubmissionRules struct {
 	MaxPerDay int
 }
 
+// PrepareComment returns the comment a store adds for in: a copy with its
+// body normalised and its creation time filled (now when zero, in UTC, to
+// the second, as stores keep times), validated.
+func PrepareComment(in *Comment) (*Comment, error) {
+	body, err := NormalizeCommentBody(in.Body)
+	if err != nil {
+		return nil, err
+	}
+	at := in.CreatedAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+	c := &Comment{PaperID: in.PaperID, ParentID: in.ParentID, AccountID: in.AccountID,
+		Body: body, CreatedAt: at.UTC().Truncate(time.Second)}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // PrepareSubmission checks s and r and returns the entry s would add,
 // without its submitter's name, which stores take from the account. A paper
 // id no stored paper can have is an error of kind ErrNotFound.

@@ -70,7 +70,7 @@ func (db *DB) CreateAccount(ctx context.Context, in *quire.Account) (_ *quire.Ac
 				a.Username).Scan(&taken); err != nil {
 				return err
 			}
-			return accountConflict(a.Username, taken)
+			return quire.AccountConflict(a.Username, taken)
 		}
 		return err
 	})
@@ -78,15 +78,6 @@ func (db *DB) CreateAccount(ctx context.Context, in *quire.Account) (_ *quire.Ac
 		return nil, err
 	}
 	return &a, nil
-}
-
-// accountConflict is the error for a new account that clashes with a stored
-// one: by username, or else by e-mail address.
-func accountConflict(username string, usernameTaken bool) error {
-	if usernameTaken {
-		return quire.Conflictf("The username %q is taken.", username)
-	}
-	return quire.ErrEmailTaken
 }
 
 // FindAccountByID returns an account, or an error of kind quire.ErrNotFound.

@@ -52,7 +52,7 @@ func errNoComment(id int64) error { return quire.NotFoundf("There is no comment 
 // quire.CommentStore).
 func (db *DB) AddComment(ctx context.Context, in *quire.Comment) (_ *quire.Comment, err error) {
 	defer quire.Wrap(&err, "AddComment(%q)", in.PaperID)
-	c, err := prepareComment(in)
+	c, err := quire.PrepareComment(in)
 	if err != nil {
 		return nil, err
 	}
@@ -83,21 +83,6 @@ func (db *DB) AddComment(ctx context.Context, in *quire.Comment) (_ *quire.Comme
 		return addCounts(ctx, tx, c.PaperID, 0, 1)
 	})
 	if err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
-// prepareComment copies a new comment, normalises its body, fills its
-// creation time and validates it.
-func prepareComment(in *quire.Comment) (*quire.Comment, error) {
-	body, err := quire.NormalizeCommentBody(in.Body)
-	if err != nil {
-		return nil, err
-	}
-	c := &quire.Comment{PaperID: in.PaperID, ParentID: in.ParentID, AccountID: in.AccountID,
-		Body: body, CreatedAt: orNow(in.CreatedAt)}
-	if err := c.Validate(); err != nil {
 		return nil, err
 	}
 	return c, nil
