@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	netmail "net/mail"
 	"time"
 
 	"quire/internal/api"
@@ -14,6 +15,7 @@ import (
 	"quire/internal/config"
 	"quire/internal/demo"
 	"quire/internal/ingest"
+	"quire/internal/mail"
 	"quire/internal/metrics"
 	"quire/internal/middleware"
 	"quire/internal/store"
@@ -148,7 +150,11 @@ func communityOptions(cfg *config.Config, db store.DB) (*web.CommunityOptions, e
 	if err != nil {
 		return nil, err
 	}
-	return &web.CommunityOptions{
+	sender, from, err := newMailer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	opts := &web.CommunityOptions{
 		Store:           db,
 		Secret:          secret,
 		Secure:          cfg.HTTPS(),
@@ -157,7 +163,32 @@ func communityOptions(cfg *config.Config, db store.DB) (*web.CommunityOptions, e
 		SubmitMaxAge:    cfg.SubmitMaxAge,
 		SubmitPerDay:    cfg.SubmitPerDay,
 		ArXiv:           client,
-	}, nil
+		BaseURL:         cfg.PublicURL(),
+	}
+	if sender != nil {
+		opts.Mail, opts.MailFrom = sender, from
+	}
+	return opts, nil
+}
+
+// newMailer returns the SMTP sender that the configuration describes and
+// its From address, or nil when no SMTP host is set.
+func newMailer(cfg *config.Config) (*mail.SMTP, netmail.Address, error) {
+	if cfg.SMTPHost == "" {
+		return nil, netmail.Address{}, nil
+	}
+	from, err := netmail.ParseAddress(cfg.MailFrom)
+	if err != nil {
+		return nil, netmail.Address{}, fmt.Errorf("QUIRE_MAIL_FROM: %w", err)
+	}
+	s, err := mail.NewSMTP(mail.SMTPConfig{
+		Host: cfg.SMTPHost, Port: cfg.SMTPPort, Security: mail.Security(cfg.SMTPSecurity),
+		Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, PerSecond: cfg.MailRate,
+	})
+	if err != nil {
+		return nil, netmail.Address{}, err
+	}
+	return s, *from, nil
 }
 
 // healthz answers 200 when the database answers, 503 otherwise.

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"os"
@@ -64,6 +65,14 @@ type Config struct {
 	SubmitPerDay int
 	// ArxivAPIURL is the arXiv API endpoint for submissions ("": arXiv's).
 	ArxivAPIURL string
+	// SMTP* say where mail goes ("" host: mail is off); MailFrom is its
+	// sender and MailRate the most messages a second (0: no limit).
+	SMTPHost                   string
+	SMTPPort                   int
+	SMTPSecurity               string
+	SMTPUsername, SMTPPassword string
+	MailFrom                   string
+	MailRate                   float64
 
 	// sources records where each option's value came from, for Dump.
 	sources map[string]string
@@ -178,6 +187,13 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("QUIRE_SHUTDOWN_TIMEOUT: must be positive"))
+	}
+	if c.SMTPHost != "" {
+		if c.MailFrom == "" {
+			errs = append(errs, errors.New("QUIRE_MAIL_FROM: needed with QUIRE_SMTP_HOST, such as \"Quire <quire@example.org>\""))
+		} else if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+			errs = append(errs, fmt.Errorf("QUIRE_MAIL_FROM: %q is not an e-mail address: %v", c.MailFrom, err))
+		}
 	}
 	if c.Secret != "" && len(c.Secret) < auth.MinSecretBytes {
 		errs = append(errs, fmt.Errorf("QUIRE_SECRET: %d bytes is too short; use at least %d, such as 64 random hexadecimal digits (openssl rand -hex 32)", len(c.Secret), auth.MinSecretBytes))

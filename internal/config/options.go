@@ -211,6 +211,70 @@ var options = []option{
 		get:   func(c *Config) string { return c.ArxivAPIURL },
 	},
 	{
+		flag: "smtp-host", serveOnly: true, env: "QUIRE_SMTP_HOST", def: "",
+		usage: "SMTP server that sends account mail and digests (default: none, mail is off)",
+		set:   func(c *Config, v string) error { c.SMTPHost = strings.TrimSpace(v); return nil },
+		get:   func(c *Config) string { return c.SMTPHost },
+	},
+	{
+		flag: "smtp-port", serveOnly: true, env: "QUIRE_SMTP_PORT", def: "587",
+		usage: "SMTP server port (587 for starttls, 465 for tls)",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 1 || n > 65535 {
+				return fmt.Errorf("SMTP port %q: want a port number", v)
+			}
+			c.SMTPPort = n
+			return nil
+		},
+		get: func(c *Config) string { return strconv.Itoa(c.SMTPPort) },
+	},
+	{
+		flag: "smtp-security", serveOnly: true, env: "QUIRE_SMTP_SECURITY", def: "starttls",
+		usage: "starttls, tls (implicit, port 465) or none (only for a relay on the same machine)",
+		set: func(c *Config, v string) error {
+			switch v = strings.ToLower(strings.TrimSpace(v)); v {
+			case "starttls", "tls", "none":
+				c.SMTPSecurity = v
+				return nil
+			}
+			return fmt.Errorf("SMTP security %q: want starttls, tls or none", v)
+		},
+		get: func(c *Config) string { return c.SMTPSecurity },
+	},
+	{
+		flag: "smtp-username", serveOnly: true, env: "QUIRE_SMTP_USERNAME", def: "",
+		usage: "SMTP user name (none: no authentication)",
+		set:   func(c *Config, v string) error { c.SMTPUsername = strings.TrimSpace(v); return nil },
+		get:   func(c *Config) string { return c.SMTPUsername },
+	},
+	{
+		flag: "smtp-password", serveOnly: true, env: "QUIRE_SMTP_PASSWORD", def: "",
+		usage:  "SMTP password",
+		secret: true, redact: redactAll,
+		set: func(c *Config, v string) error { c.SMTPPassword = strings.TrimSpace(v); return nil },
+		get: func(c *Config) string { return c.SMTPPassword },
+	},
+	{
+		flag: "mail-from", serveOnly: true, env: "QUIRE_MAIL_FROM", def: "",
+		usage: "sender of Quire's mail, such as \"Quire <quire@example.org>\" (required with an SMTP host)",
+		set:   func(c *Config, v string) error { c.MailFrom = strings.TrimSpace(v); return nil },
+		get:   func(c *Config) string { return c.MailFrom },
+	},
+	{
+		flag: "mail-rate", serveOnly: true, env: "QUIRE_MAIL_RATE", def: "5",
+		usage: "most messages sent a second (0: no limit)",
+		set: func(c *Config, v string) error {
+			r, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil || r < 0 || r > 1e6 {
+				return fmt.Errorf("mail rate %q: want messages a second, 0 or more", v)
+			}
+			c.MailRate = r
+			return nil
+		},
+		get: func(c *Config) string { return strconv.FormatFloat(c.MailRate, 'f', -1, 64) },
+	},
+	{
 		flag: "shutdown-timeout", serveOnly: true, env: "QUIRE_SHUTDOWN_TIMEOUT", def: "10s",
 		usage: "how long a graceful shutdown waits for requests in flight",
 		set: func(c *Config, v string) error {

@@ -60,6 +60,20 @@ const (
 // (default: chromedriver and chromium on PATH, then /usr/bin).
 func StartBrowser(tb testing.TB) *Browser {
 	tb.Helper()
+	return StartBrowserWith(tb, BrowserOptions{})
+}
+
+// BrowserOptions configure StartBrowserWith.
+type BrowserOptions struct {
+	// NoJavaScript turns page scripts off, as some readers do, to prove
+	// that the pages work without them. WebDriver's own commands (Find,
+	// ExecuteScript) still run.
+	NoJavaScript bool
+}
+
+// StartBrowserWith is StartBrowser with options.
+func StartBrowserWith(tb testing.TB, opts BrowserOptions) *Browser {
+	tb.Helper()
 	driver, errD := findBinary("QUIRE_CHROMEDRIVER", "chromedriver")
 	chromium, errC := findBinary("QUIRE_CHROMIUM", "chromium")
 	if err := errors.Join(errD, errC); err != nil {
@@ -75,6 +89,20 @@ func StartBrowser(tb testing.TB) *Browser {
 	profile := tb.TempDir()
 	base := startDriver(tb, driver)
 	b := &Browser{tb: tb, client: &http.Client{}}
+	chromeOpts := map[string]any{
+		"binary": chromium,
+		"args": []string{
+			"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+			"--disable-quic", "--no-first-run", "--disable-background-networking",
+			"--disable-component-update", "--disable-sync",
+			"--user-data-dir=" + profile, "--window-size=1280,900",
+		},
+	}
+	if opts.NoJavaScript {
+		// The content setting that the browser's own "Don't allow sites
+		// to use JavaScript" sets.
+		chromeOpts["prefs"] = map[string]any{"profile.managed_default_content_settings.javascript": 2}
+	}
 	caps := map[string]any{
 		"capabilities": map[string]any{
 			"alwaysMatch": map[string]any{
@@ -85,15 +113,7 @@ func StartBrowser(tb testing.TB) *Browser {
 					"script":   int(waitTimeout / time.Millisecond),
 					"implicit": 0, // Find fails at once; Wait polls explicitly
 				},
-				"goog:chromeOptions": map[string]any{
-					"binary": chromium,
-					"args": []string{
-						"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-						"--disable-quic", "--no-first-run", "--disable-background-networking",
-						"--disable-component-update", "--disable-sync",
-						"--user-data-dir=" + profile, "--window-size=1280,900",
-					},
-				},
+				"goog:chromeOptions": chromeOpts,
 			},
 		},
 	}
@@ -397,6 +417,12 @@ func (e *Element) Attr(name string) string {
 func (e *Element) Click() {
 	e.b.tb.Helper()
 	e.b.do(fmt.Sprintf("click %q", e.css), "POST", "/element/"+e.id+"/click", map[string]any{}, nil)
+}
+
+// SendKeys types text into the element, as a reader would.
+func (e *Element) SendKeys(text string) {
+	e.b.tb.Helper()
+	e.b.do(fmt.Sprintf("type into %q", e.css), "POST", "/element/"+e.id+"/value", map[string]any{"text": text}, nil)
 }
 
 // MarshalJSON encodes e as a WebDriver element reference, so elements can be

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // testSite serves two small pages; the first loads a same-origin script
@@ -196,4 +197,27 @@ func TestStartBrowserMissing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBrowserNoJavaScript: with scripts off, the page's script does not
+// run, while WebDriver's commands still work.
+func TestBrowserNoJavaScript(t *testing.T) {
+	srv := testSite(t)
+	b := StartBrowserWith(t, BrowserOptions{NoJavaScript: true})
+	b.Navigate(srv.URL + "/")
+	b.Find("#greet").Click()
+	time.Sleep(300 * time.Millisecond) // the script's timer would have fired
+	if got := b.Find("#out").Text(); got != "waiting" {
+		t.Errorf("#out = %q after the click: the page's script ran", got)
+	}
+	input := b.ExecuteScript(`const i = document.createElement("input"); i.id = "typed"; document.body.append(i); return i.id`)
+	if input != "typed" {
+		t.Fatalf("ExecuteScript = %v", input)
+	}
+	b.Find("#typed").SendKeys("scaling laws")
+	if got := b.ExecuteScript(`return document.getElementById("typed").value`); got != "scaling laws" {
+		t.Errorf("typed %q", got)
+	}
+	b.Find("#next").Click()
+	b.Wait("second page", func() bool { return b.Title() == "Second" })
 }

@@ -18,8 +18,10 @@ type AuthPage struct {
 	Action  string
 	Token   string
 	Return  string
-	// Error explains why the last attempt failed.
+	// Error explains why the last attempt failed; Notice reports what was
+	// done before (a password reset).
 	Error    string
+	Notice   string
 	Username string
 	Email    string
 }
@@ -106,6 +108,8 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) error {
 	if err := h.startSession(w, r, a); err != nil {
 		return err
 	}
+	// A failure is logged; the account page offers to send it again.
+	h.sendVerification(r, a)
 	http.Redirect(w, r, returnPath(r, "/"), http.StatusSeeOther)
 	return nil
 }
@@ -125,7 +129,11 @@ func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, returnPath(r, "/"), http.StatusSeeOther)
 		return nil
 	}
-	return h.render(w, r, http.StatusOK, "auth.html", h.authPage(r, "login"))
+	page := h.authPage(r, "login")
+	if r.URL.Query().Get("reset") == "1" {
+		page.Notice = "Your password was changed. Log in with the new one."
+	}
+	return h.render(w, r, http.StatusOK, "auth.html", page)
 }
 
 // errBadLogin is the one answer to a wrong username or password, so that
@@ -220,11 +228,20 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request) error {
 		page.Notice = "Your password was changed, and your other sessions were logged out."
 	case r.URL.Query().Get("revoked") == "1":
 		page.Notice = "The token was revoked: API requests that send it are refused from now on."
+	case r.URL.Query().Get("sent") == "1":
+		page.Notice = "A confirmation link is on its way to " + page.Account.Email + "."
+	case r.URL.Query().Get("verified") == "1":
+		page.Notice = "Your address is already confirmed."
 	}
+	return h.renderAccount(w, r, http.StatusOK, page)
+}
+
+// renderAccount renders the account page with its tokens.
+func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, status int, page *AccountPage) error {
 	if err := h.fillTokens(r, page); err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, "account.html", page)
+	return h.render(w, r, status, "account.html", page)
 }
 
 // changePassword serves POST /account/password. Every other session of
@@ -234,7 +251,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 	page := h.newAccountPage(r)
 	fail := func(status int, msg string) error {
 		page.Error = msg
-		return h.render(w, r, status, "account.html", page)
+		return h.renderAccount(w, r, status, page)
 	}
 	ctx := r.Context()
 	if err := allow(ctx, h.comm.password, "account:"+quire.IDTargetID(v.account.ID)); err != nil {

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	netmail "net/mail"
 	"net/netip"
+	"strings"
 	"time"
 
 	"quire"
 	"quire/internal/auth"
+	"quire/internal/mail"
 )
 
 // Community is the part of quire.Store that accounts, votes, submissions
@@ -48,17 +51,24 @@ type CommunityOptions struct {
 	// ArXiv fetches submitted papers that the catalogue lacks; nil means
 	// only papers already in the catalogue can be submitted.
 	ArXiv PaperFetcher
+	// Mail sends address confirmations and password resets from
+	// MailFrom; nil means the site sends no mail (no reset by e-mail).
+	Mail     mail.Sender
+	MailFrom netmail.Address
+	// BaseURL is the site's public URL, for the links in mail.
+	BaseURL string
 }
 
 // community is the state of the account features.
 type community struct {
 	store    Community
 	csrf     *auth.CSRF
+	signer   *auth.Signer
 	secure   bool
 	clientIP auth.ClientIP
 	opts     CommunityOptions
 
-	signupIP, loginIP, loginUser, password, vote, submit, comment auth.Limiter
+	signupIP, loginIP, loginUser, password, vote, submit, comment, mailIP, mailTo auth.Limiter
 }
 
 // Rate limits. Log-in attempts are limited per address and per account, so
@@ -76,6 +86,10 @@ var limits = []struct {
 	{"vote", 60, time.Minute},
 	{"submit", 20, time.Hour},
 	{"comment", 10, 10 * time.Minute},
+	// Account mail: per client address, and per recipient (an account or
+	// an e-mail address), so that nobody fills a stranger's inbox.
+	{"mail-ip", 10, time.Hour},
+	{"mail-to", 3, time.Hour},
 }
 
 func newCommunity(o CommunityOptions, h *Handler) (*community, error) {
@@ -105,7 +119,14 @@ func newCommunity(o CommunityOptions, h *Handler) (*community, error) {
 		// The handler's clock, so that windows follow Options.Now.
 		ls[i] = &auth.CounterLimiter{Counter: o.Store, Name: l.name, Limit: l.limit, Window: l.window, Now: h.now}
 	}
-	c.signupIP, c.loginIP, c.loginUser, c.password, c.vote, c.submit, c.comment = ls[0], ls[1], ls[2], ls[3], ls[4], ls[5], ls[6]
+	c.signupIP, c.loginIP, c.loginUser, c.password, c.vote, c.submit, c.comment, c.mailIP, c.mailTo = ls[0], ls[1], ls[2], ls[3], ls[4], ls[5], ls[6], ls[7], ls[8]
+	if c.signer, err = auth.NewSigner(o.Secret); err != nil {
+		return nil, err
+	}
+	c.opts.BaseURL = strings.TrimRight(o.BaseURL, "/")
+	if o.Mail != nil && o.MailFrom.Address == "" {
+		return nil, errors.New("web: CommunityOptions.Mail needs MailFrom")
+	}
 	return c, nil
 }
 

@@ -56,17 +56,25 @@ type communityServer struct {
 // fetches submitted papers.
 func MustCommunityServer(tb testing.TB, db *sqlite.DB, fetcher web.PaperFetcher) *communityServer {
 	tb.Helper()
-	clk := &clock{now: today}
-	opts := &web.CommunityOptions{
-		Store:           db,
-		Secret:          testSecret,
-		NewAccountDelay: testDelay,
-		SubmitPerDay:    2,
-	}
+	opts := &web.CommunityOptions{}
 	if fetcher != nil {
 		opts.ArXiv = fetcher
 	}
-	h, err := web.New(db, web.Options{
+	return mustCommunityServerWith(tb, db, opts)
+}
+
+// mustCommunityServerWith is MustCommunityServer with further options: the
+// store, secret, delay, quota and base URL are filled in.
+func mustCommunityServerWith(tb testing.TB, db *sqlite.DB, opts *web.CommunityOptions) *communityServer {
+	tb.Helper()
+	clk := &clock{now: today}
+	opts.Store, opts.Secret, opts.NewAccountDelay, opts.SubmitPerDay = db, testSecret, testDelay, 2
+	// The server's address goes into the links of mail, so the listener
+	// comes first.
+	var h http.Handler
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	opts.BaseURL = "http://" + srv.Listener.Addr().String()
+	pages, err := web.New(db, web.Options{
 		Now:       clk.Now,
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Community: opts,
@@ -74,7 +82,8 @@ func MustCommunityServer(tb testing.TB, db *sqlite.DB, fetcher web.PaperFetcher)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv := httptest.NewServer(middleware.BodyLimit(8 << 10)(h))
+	h = middleware.BodyLimit(8 << 10)(pages)
+	srv.Start()
 	tb.Cleanup(srv.Close)
 	return &communityServer{Server: srv, db: db, clock: clk}
 }

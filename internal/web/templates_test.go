@@ -92,6 +92,15 @@ var populated = map[string]any{
 		BasePage: BasePage{PageTitle: "Submit a paper · Quire", Accounts: true, Username: "ada", CSRF: "tok"},
 		Token:    "tok", Value: "2506.1", Error: "not an id", MaxAgeDays: 14, PerDay: 5,
 	},
+	"notice.html": &NoticePage{
+		BasePage: BasePage{PageTitle: "Confirm your e-mail address · Quire", Accounts: true, LoginHref: "/login"},
+		Heading:  "Confirm your e-mail address", Message: "Confirm that ada@example.org is the address of ada.",
+		Error: "This link has expired.", Action: "/account/verify", CSRF: "tok", Link: "signed", Button: "Confirm my address",
+	},
+	"password.html": &PasswordPage{
+		BasePage: BasePage{PageTitle: "Choose a new password · Quire", Accounts: true, LoginHref: "/login"},
+		Mode:     "reset", CSRF: "tok", Link: "signed", Email: "ada@example.org", Error: "Too short.", Notice: "Sent.",
+	},
 	"error.html": &ErrorPage{BasePage: BasePage{PageTitle: "Page not found · Quire"}, Status: 404, Heading: "Page not found", Message: "Nothing here."},
 }
 
