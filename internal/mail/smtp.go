@@ -95,7 +95,9 @@ type Error struct {
 	Msg  string
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("mail: the SMTP server answered %d %s", e.Code, e.Msg) }
+func (e *Error) Error() string {
+	return fmt.Sprintf("mail: the SMTP server answered %d %s", e.Code, e.Msg)
+}
 
 // Permanent reports whether err is a refusal that sending again will not
 // change (an SMTP 5xx reply); connection failures and 4xx replies are

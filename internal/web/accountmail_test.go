@@ -3,8 +3,8 @@ package web_test
 import (
 	"context"
 	"html"
-	netmail "net/mail"
 	"net/http"
+	netmail "net/mail"
 	"net/url"
 	"regexp"
 	"strings"
