@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +18,17 @@ import (
 // recorded response), upvote it with the page's script, comment on it, and
 // find it on the day's list and on /papers/trending.
 func TestBrowserCommunity(t *testing.T) {
+	browserCommunity(t, true)
+}
+
+// TestBrowserCommunityNoJavaScript is the same flow with scripts turned
+// off: every step is a plain form. The server also sends mail (to
+// Mailpit), and the member confirms the address from the mailed link.
+func TestBrowserCommunityNoJavaScript(t *testing.T) {
+	browserCommunity(t, false)
+}
+
+func browserCommunity(t *testing.T, js bool) {
 	feed, err := os.ReadFile("testdata/arxiv/one_entry_2025.xml")
 	if err != nil {
 		t.Fatal(err)
@@ -35,12 +48,28 @@ func TestBrowserCommunity(t *testing.T) {
 	cfg.NewAccountDelay = 0
 	// The recorded paper is from June 2025; the server's clock is real.
 	cfg.SubmitMaxAge = 100 * 365 * 24 * time.Hour
+	var mp *testenv.Mailpit
+	if !js {
+		mp = testenv.StartMailpit(t, testenv.MailpitOptions{})
+		cfg.SMTPHost, cfg.SMTPPort, cfg.SMTPSecurity = mp.SMTPHost, mp.SMTPPort, "none"
+		cfg.MailFrom = "Quire <quire@example.org>"
+		// The links in mail carry the site's address, so it must be known
+		// before the server starts: a port that was free a moment ago.
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Addr = l.Addr().String()
+		l.Close()
+	}
 	srv := MustStartServer(t, cfg)
-	b := testenv.StartBrowser(t)
+	b := testenv.StartBrowserWith(t, testenv.BrowserOptions{NoJavaScript: !js})
 	b.SetWindowSize(1280, 1000)
 	fill := func(css, value string) {
 		t.Helper()
-		b.ExecuteScript(`arguments[0].value = arguments[1]`, b.Find(css), value)
+		el := b.Find(css)
+		b.ExecuteScript(`arguments[0].value = ""`, el)
+		el.SendKeys(value)
 	}
 
 	// Sign up from the header's link.
@@ -54,6 +83,22 @@ func TestBrowserCommunity(t *testing.T) {
 	b.Wait("signed in", func() bool { return len(b.FindAll("header a.username")) == 1 })
 	if name := b.Find("header a.username").Text(); name != "ada" {
 		t.Errorf("header shows %q", name)
+	}
+
+	// Confirm the address from the link in the mail.
+	if mp != nil {
+		msg := mp.Message(mp.WaitMessages(1)[0].ID)
+		link := regexp.MustCompile(`http://\S+/account/verify\?t=\S+`).FindString(msg.Text)
+		if link == "" {
+			t.Fatalf("no confirmation link in %q", msg.Text)
+		}
+		b.Navigate(link)
+		b.Find(`form[action="/account/verify"] button[type=submit]`).Click()
+		b.Wait("confirmed", func() bool { return strings.Contains(b.Find("main").Text(), "is confirmed") })
+		b.Navigate(srv.URL() + "/account")
+		if got := b.Find("#email-status").Text(); got != "(confirmed)" {
+			t.Errorf("account page shows the address %s", got)
+		}
 	}
 
 	// Log out, and in again.
@@ -76,12 +121,13 @@ func TestBrowserCommunity(t *testing.T) {
 		t.Fatal("the submitted paper's page has no title")
 	}
 
-	// Upvote: the script updates the count without reloading the page.
+	// Upvote: the script updates the count without reloading the page;
+	// without it, the form posts and the page comes back.
 	b.ExecuteScript(`window.quireNoReload = true`)
 	b.Find("form[data-vote] button").Click()
 	b.Wait("the vote", func() bool { return b.Find("form[data-vote] .count").Text() == "1" })
-	if b.ExecuteScript(`return window.quireNoReload === true`) != true {
-		t.Error("the vote reloaded the page")
+	if reloaded := b.ExecuteScript(`return window.quireNoReload !== true`) == true; reloaded == js {
+		t.Errorf("the vote reloaded the page: %v, with scripts on: %v", reloaded, js)
 	}
 	if pressed := b.Find("form[data-vote] button").Attr("aria-pressed"); pressed != "true" {
 		t.Errorf("vote button aria-pressed = %q", pressed)
