@@ -45,6 +45,8 @@ type PaperPage struct {
 	// on).
 	Vote   VoteButton
 	Thread *Thread
+	// Moderation holds the moderators' controls (nil for others).
+	Moderation *PaperModeration
 }
 
 // paperPath is the URL of the page of the paper with canonical id.
@@ -82,6 +84,9 @@ func (h *Handler) paper(w http.ResponseWriter, r *http.Request) error {
 	page.BasePage = h.base(p.Title, snippet(strings.ReplaceAll(p.Abstract, "\n\n", " "), 200), "")
 	if h.comm != nil {
 		if err := h.fillPaperCommunity(w, r, page); err != nil {
+			return err
+		}
+		if err := h.fillPaperModeration(r, page, entries); err != nil {
 			return err
 		}
 	}

@@ -55,6 +55,12 @@ func (h *Handler) communityRoutes() {
 	h.handle("POST /comments/{cid}/edit", h.signedIn(h.form(h.editComment)))
 	h.handle("POST /comments/{cid}/delete", h.signedIn(h.form(h.deleteComment)))
 	h.handle("POST /comments/{cid}/hide", h.signedIn(h.form(h.hideComment)))
+	h.handle("POST /papers/{id}/hide", h.signedIn(h.form(h.hidePaper)))
+	h.handle("POST /papers/{archive}/{num}/hide", h.signedIn(h.form(h.hidePaper)))
+	h.handle("POST /papers/{id}/entries/{day}/hide", h.signedIn(h.form(h.hideEntry)))
+	h.handle("POST /papers/{archive}/{num}/entries/{day}/hide", h.signedIn(h.form(h.hideEntry)))
+	h.handle("GET /moderation", h.signedIn(h.form(h.moderationView)))
+	h.handle("POST /moderation/accounts", h.signedIn(h.form(h.disableAccount)))
 	h.handle("GET /submit", h.signedIn(h.form(h.submitPage)))
 	h.handle("POST /submit", h.signedIn(h.form(h.submit)))
 }

@@ -48,11 +48,12 @@ var populated = map[string]any{
 		Categories: []string{"cs.LG"},
 		Published:  "Jun 12, 2025", PublishedISO: "2025-06-12", Updated: "Jun 14, 2025", UpdatedISO: "2025-06-14",
 		ArxivComments: "12 pages", JournalRef: "J. Phys. 1 (2025)",
-		Links:   []Link{{Label: "PDF", Href: "https://arxiv.org/pdf/2506.10892"}},
-		Lists:   []Link{{Label: "Jun 16, 2025 · 5 upvotes", Href: "/papers/date/2025-06-16"}},
-		BibTeX:  "@misc{x,\n}",
-		Similar: []Card{{Href: "/papers/2506.08592", Title: "Another", Snippet: "Text", Authors: "1 author", Upvotes: 2}},
-		Vote:    VoteButton{Action: "/papers/2506.10892/vote", Return: "/papers/2506.10892", Token: "tok"},
+		Links:      []Link{{Label: "PDF", Href: "https://arxiv.org/pdf/2506.10892"}},
+		Lists:      []Link{{Label: "Jun 16, 2025 · 5 upvotes", Href: "/papers/date/2025-06-16"}},
+		BibTeX:     "@misc{x,\n}",
+		Similar:    []Card{{Href: "/papers/2506.08592", Title: "Another", Snippet: "Text", Authors: "1 author", Upvotes: 2}},
+		Vote:       VoteButton{Action: "/papers/2506.10892/vote", Return: "/papers/2506.10892", Token: "tok"},
+		Moderation: &PaperModeration{CSRF: "tok", Hidden: true, Entries: []EntryModeration{{Day: "2025-06-16", Label: "Jun 16, 2025", Submitter: "akhaliq"}}},
 		Thread: &Thread{Count: "3 comments", Action: "/papers/2506.10892/comments", Token: "tok", Comments: []*CommentView{
 			{ID: 1, Author: "ada", Date: "Jun 16, 2025", DateISO: "2025-06-16", Edited: true, HTML: "<p>Nice</p>", Source: "Nice",
 				Mine: true, Moderate: true, Reply: true, Replies: []*CommentView{
@@ -100,6 +101,12 @@ var populated = map[string]any{
 	"password.html": &PasswordPage{
 		BasePage: BasePage{PageTitle: "Choose a new password · Quire", Accounts: true, LoginHref: "/login"},
 		Mode:     "reset", CSRF: "tok", Link: "signed", Email: "ada@example.org", Error: "Too short.", Notice: "Sent.",
+	},
+	"moderation.html": &ModerationPage{
+		BasePage: BasePage{PageTitle: "Moderation · Quire", Accounts: true, Username: "mod", CSRF: "tok"},
+		CSRF:     "tok", Error: "There is no account.", Notice: "Done.", Next: "/moderation?offset=50",
+		Audit: []AuditRow{{At: "2025-06-16 09:00", Actor: "mod", Action: "hide", Target: "paper 2506.10892", Reason: "spam",
+			TargetHref: "/papers/2506.10892", Undo: &UndoForm{Action: "/papers/2506.10892/hide", Fields: map[string]string{"hidden": "0"}, Label: "Show again"}}},
 	},
 	"error.html": &ErrorPage{BasePage: BasePage{PageTitle: "Page not found · Quire"}, Status: 404, Heading: "Page not found", Message: "Nothing here."},
 }
