@@ -2,7 +2,6 @@ package quire
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -374,22 +373,4 @@ func CheckRateLimit(key string, window time.Duration, limit int, now time.Time) 
 	s -= ((s % w) + w) % w // floor, also before 1970
 	start = time.Unix(s, 0).UTC()
 	return start, start.Add(window), nil
-}
-
-// Conflictf returns an error of kind ErrConflict whose message is meant for
-// users.
-func Conflictf(format string, args ...any) error {
-	return &userError{kind: ErrConflict, msg: fmt.Sprintf(format, args...)}
-}
-
-// Unauthorizedf returns an error of kind ErrUnauthorized whose message is
-// meant for users.
-func Unauthorizedf(format string, args ...any) error {
-	return &userError{kind: ErrUnauthorized, msg: fmt.Sprintf(format, args...)}
-}
-
-// RateLimitedf returns an error of kind ErrRateLimited whose message is meant
-// for users.
-func RateLimitedf(format string, args ...any) error {
-	return &userError{kind: ErrRateLimited, msg: fmt.Sprintf(format, args...)}
 }

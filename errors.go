@@ -35,6 +35,24 @@ func NotFoundf(format string, args ...any) error {
 	return &userError{kind: ErrNotFound, msg: fmt.Sprintf(format, args...)}
 }
 
+// Conflictf returns an error of kind ErrConflict whose message is meant for
+// users.
+func Conflictf(format string, args ...any) error {
+	return &userError{kind: ErrConflict, msg: fmt.Sprintf(format, args...)}
+}
+
+// Unauthorizedf returns an error of kind ErrUnauthorized whose message is
+// meant for users.
+func Unauthorizedf(format string, args ...any) error {
+	return &userError{kind: ErrUnauthorized, msg: fmt.Sprintf(format, args...)}
+}
+
+// RateLimitedf returns an error of kind ErrRateLimited whose message is meant
+// for users.
+func RateLimitedf(format string, args ...any) error {
+	return &userError{kind: ErrRateLimited, msg: fmt.Sprintf(format, args...)}
+}
+
 // userError carries a message that may be shown to users as is.
 type userError struct {
 	kind error

@@ -162,7 +162,6 @@ func TestSecurity(t *testing.T) {
 		}
 	})
 
-
 	// Last, since it uses up Ada's votes for the minute.
 	t.Run("votes past the rate limit", func(t *testing.T) {
 		token := ada.Token("/account")
