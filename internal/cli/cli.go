@@ -17,6 +17,9 @@ import (
 // Env is what a command runs with: its streams and environment, passed in so
 // tests can run commands in-process.
 type Env struct {
+	// Stdin is read by commands that take input (a password); nil reads
+	// as empty.
+	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
 }

@@ -233,7 +233,10 @@ func bindUserCreate(fs *flag.FlagSet) userRunFunc {
 // or of standard input when path is "". The line break ending it is not
 // part of the password; nothing else is trimmed.
 func readPassword(env Env, path string) (string, error) {
-	var in io.Reader = os.Stdin
+	in := env.Stdin
+	if in == nil {
+		in = strings.NewReader("")
+	}
 	source := "standard input"
 	if path != "" {
 		f, err := os.Open(path)
@@ -242,7 +245,7 @@ func readPassword(env Env, path string) (string, error) {
 		}
 		defer f.Close()
 		in, source = f, path
-	} else if fi, err := os.Stdin.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+	} else if f, ok := in.(*os.File); ok && isTerminal(f) {
 		fmt.Fprint(env.Stderr, "Password (shown as typed; use --password-file to avoid that): ")
 	}
 	// One byte more than a password may have, plus the line break, is
@@ -258,6 +261,11 @@ func readPassword(env Env, path string) (string, error) {
 		return "", quire.Invalidf("No password was given on %s.", source)
 	}
 	return line, nil
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // findUser returns the account named by the command line's argument.

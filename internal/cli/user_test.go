@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -23,8 +24,14 @@ import (
 // command is registered and otherwise as Run would, and returns its output.
 func runUserCommand(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
+	return runUserCommandIn(t, nil, args...)
+}
+
+// runUserCommandIn is runUserCommand with stdin as standard input.
+func runUserCommandIn(t *testing.T, stdin io.Reader, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	env := Env{Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
+	env := Env{Stdin: stdin, Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
 	if slices.ContainsFunc(commands, func(c command) bool { return c.name == "user" }) {
 		err = Run(t.Context(), env, append([]string{"user"}, args...))
 		return out.String(), errOut.String(), err
@@ -186,19 +193,10 @@ func regexpLine(s string, parts ...string) bool {
 
 func TestUserCreatePasswordFromStdin(t *testing.T) {
 	dsn := filepath.Join(t.TempDir(), "quire.db")
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
+	stdin := strings.NewReader("a long passphrase\r\nignored second line\n")
+	if _, stderr, err := runUserCommandIn(t, stdin, "create", "--db", dsn, "--username", "carol", "--email", "carol@example.org"); err != nil {
+		t.Fatalf("quire user create: %v\n%s", err, stderr)
 	}
-	if _, err := w.WriteString("a long passphrase\r\nignored second line\n"); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	stdin := os.Stdin
-	os.Stdin = r
-	t.Cleanup(func() { os.Stdin = stdin; r.Close() })
-
-	MustRunUser(t, "create", "--db", dsn, "--username", "carol", "--email", "carol@example.org")
 	db := MustOpenUserDB(t, dsn)
 	a, err := db.FindAccountByUsername(t.Context(), "carol")
 	if err != nil {
