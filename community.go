@@ -99,6 +99,16 @@ type Submission struct {
 	At time.Time
 }
 
+// Defaults of the community rules, the same for the pages, the API and the
+// configuration: a paper may be submitted up to 14 days after its arXiv
+// date (as on the reference hub), five papers per member per day, and a
+// new account votes and submits after five minutes.
+const (
+	DefaultSubmitMaxAge    = 14 * 24 * time.Hour
+	DefaultSubmitPerDay    = 5
+	DefaultNewAccountDelay = 5 * time.Minute
+)
+
 // SubmissionRules are the limits SubmitPaper enforces in the same
 // transaction as the write. Rules about the paper itself (its age) are the
 // caller's, which has the paper.

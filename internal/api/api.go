@@ -75,9 +75,9 @@ type Options struct {
 
 // Defaults of Options.
 const (
-	DefaultSubmitMaxAge    = 30 * 24 * time.Hour
-	DefaultSubmitPerDay    = 3
-	DefaultNewAccountDelay = 24 * time.Hour
+	DefaultSubmitMaxAge    = quire.DefaultSubmitMaxAge
+	DefaultSubmitPerDay    = quire.DefaultSubmitPerDay
+	DefaultNewAccountDelay = quire.DefaultNewAccountDelay
 )
 
 // Rate is Limit events per Window (a whole number of seconds).

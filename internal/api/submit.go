@@ -108,7 +108,7 @@ func firstAppeared(p *quire.Paper) time.Time {
 	return time.Time{}
 }
 
-// humanDuration writes d in days or hours, as the rules are set.
+// humanDuration writes d in days, hours or minutes, as the rules are set.
 func humanDuration(d time.Duration) string {
 	plural := func(n int64, unit string) string {
 		if n == 1 {
@@ -121,6 +121,9 @@ func humanDuration(d time.Duration) string {
 	}
 	if d >= time.Hour && d%time.Hour == 0 {
 		return plural(int64(d/time.Hour), "hour")
+	}
+	if d >= time.Minute && d%time.Minute == 0 {
+		return plural(int64(d/time.Minute), "minute")
 	}
 	return d.String()
 }

@@ -97,10 +97,10 @@ func newCommunity(o CommunityOptions, h *Handler) (*community, error) {
 		return nil, errors.New("web: CommunityOptions.Store is nil")
 	}
 	if o.SubmitMaxAge == 0 {
-		o.SubmitMaxAge = 14 * 24 * time.Hour
+		o.SubmitMaxAge = quire.DefaultSubmitMaxAge
 	}
 	if o.SubmitPerDay == 0 {
-		o.SubmitPerDay = 5
+		o.SubmitPerDay = quire.DefaultSubmitPerDay
 	}
 	c := &community{store: o.Store, secure: o.Secure, clientIP: auth.ClientIP{TrustedProxies: o.TrustedProxies}, opts: o}
 	csrf, err := auth.NewCSRF(o.Secret, auth.CSRFOptions{
