@@ -65,7 +65,7 @@ func MustCommunityServer(tb testing.TB, db *sqlite.DB, fetcher web.PaperFetcher)
 
 // mustCommunityServerWith is MustCommunityServer with further options: the
 // store, secret, delay, quota and base URL are filled in.
-func mustCommunityServerWith(tb testing.TB, db *sqlite.DB, opts *web.CommunityOptions) *communityServer {
+func mustCommunityServerWith(tb testing.TB, db *sqlite.DB, opts *web.CommunityOptions, more ...func(*web.Options)) *communityServer {
 	tb.Helper()
 	clk := &clock{now: today}
 	opts.Store, opts.Secret, opts.NewAccountDelay, opts.SubmitPerDay = db, testSecret, testDelay, 2
@@ -74,11 +74,15 @@ func mustCommunityServerWith(tb testing.TB, db *sqlite.DB, opts *web.CommunityOp
 	var h http.Handler
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	opts.BaseURL = "http://" + srv.Listener.Addr().String()
-	pages, err := web.New(db, web.Options{
+	wo := web.Options{
 		Now:       clk.Now,
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Community: opts,
-	})
+	}
+	for _, f := range more {
+		f(&wo)
+	}
+	pages, err := web.New(db, wo)
 	if err != nil {
 		tb.Fatal(err)
 	}

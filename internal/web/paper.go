@@ -98,6 +98,9 @@ func (h *Handler) paper(w http.ResponseWriter, r *http.Request) error {
 			w = cw.ResponseWriter
 		}
 	}
+	if err := h.fillVotes(r, page.Similar); err != nil {
+		return err
+	}
 	return h.render(w, r, http.StatusOK, "paper.html", page)
 }
 

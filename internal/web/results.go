@@ -42,6 +42,7 @@ func (h *Handler) resultCards(ctx context.Context, results []search.Result, term
 
 func (h *Handler) resultCard(p *quire.Paper, upvotes int, terms map[string]bool) Card {
 	c := Card{
+		ID:      p.ID,
 		Href:    paperPath(p.ID),
 		Title:   p.Title,
 		Authors: plural(len(p.Authors), "author"),

@@ -97,6 +97,9 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) error {
 		if page.Cards, err = h.resultCards(ctx, resp.Results, resp.Terms); err != nil {
 			return err
 		}
+		if err := h.fillVotes(r, page.Cards); err != nil {
+			return err
+		}
 		if sq.page > 1 {
 			page.PrevPage = sq.href(sq.page - 1)
 		}

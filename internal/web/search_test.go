@@ -389,3 +389,31 @@ func TestSimilarPapers(t *testing.T) {
 		t.Error("a server without search shows similar papers")
 	}
 }
+
+// TestSearchVoteButtons: search results and a paper's similar papers
+// carry the upvote button, as lists do.
+func TestSearchVoteButtons(t *testing.T) {
+	db := MustSearchCatalogue(t)
+	engine := MustEngine(t, db, false)
+	srv := mustCommunityServerWith(t, db, &web.CommunityOptions{}, func(o *web.Options) { o.Search = engine })
+	ada := srv.NewBrowser(t)
+	ada.MustSignUp("ada")
+	anon := srv.NewBrowser(t)
+
+	results := ada.Get("/papers?q=diffusion").body
+	forms := strings.Count(results, `<form class="vote votes" method="post" action="/papers/`)
+	if forms == 0 || forms != len(resultIDs(results)) {
+		t.Errorf("%d vote forms for %d results", forms, len(resultIDs(results)))
+	}
+	if ids := resultIDs(results); len(ids) > 0 && !strings.Contains(results, `action="/papers/`+ids[0]+`/vote"`) {
+		t.Errorf("no vote form for the first result, %s", ids[0])
+	}
+	if body := anon.Get("/papers?q=diffusion").body; !strings.Contains(body, `class="vote-button" href="/login?return=`) {
+		t.Error("visitors get no log-in link on the results' vote buttons")
+	}
+	paper := ada.Get("/papers/" + resultIDs(results)[0]).body
+	similar := paper[strings.Index(paper, "Similar papers"):]
+	if !strings.Contains(similar, `<form class="vote votes"`) {
+		t.Error("similar papers carry no vote form")
+	}
+}
