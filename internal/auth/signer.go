@@ -19,6 +19,10 @@ const (
 	PurposeResetPassword = "reset-password"
 	PurposeUnsubscribe   = "unsubscribe"
 	PurposeConfirmDigest = "confirm-digest"
+	// PurposeManageDigest opens a subscriber's preferences; PurposeViewDigest
+	// the web view of one digest.
+	PurposeManageDigest = "manage-digest"
+	PurposeViewDigest   = "view-digest"
 )
 
 // Errors of Verify and VerifyBound. All are of kind quire.ErrInvalid and
