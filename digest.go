@@ -176,7 +176,7 @@ func (p DigestPeriod) Key() string {
 func PeriodBefore(f Frequency, day time.Time) DigestPeriod {
 	d := TruncateDay(day)
 	if f == Weekly {
-		monday := d.AddDate(0, 0, -((int(d.Weekday())+6)%7))
+		monday := d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
 		return DigestPeriod{Frequency: Weekly, Start: monday.AddDate(0, 0, -7), End: monday}
 	}
 	start := d.AddDate(0, 0, -1)

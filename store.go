@@ -14,6 +14,9 @@ type Store interface {
 	DailyStore
 	SearchStore
 	CommunityStore
+	// E-mail digests: subscriptions and the outbox (see digest.go).
+	SubscriptionStore
+	DigestStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database.

@@ -11,13 +11,16 @@ import (
 
 	"quire"
 	"quire/internal/auth"
+	"quire/internal/digest"
 	"quire/internal/mail"
 )
 
-// Community is the part of quire.Store that accounts, votes, submissions
-// and comments use.
+// Community is the part of quire.Store that accounts, votes, submissions,
+// comments and digest subscriptions use.
 type Community interface {
 	quire.CommunityStore
+	quire.SubscriptionStore
+	quire.DigestStore
 	UpsertPapers(ctx context.Context, papers []*quire.Paper) (quire.UpsertStats, error)
 }
 
@@ -51,8 +54,9 @@ type CommunityOptions struct {
 	// ArXiv fetches submitted papers that the catalogue lacks; nil means
 	// only papers already in the catalogue can be submitted.
 	ArXiv PaperFetcher
-	// Mail sends address confirmations and password resets from
-	// MailFrom; nil means the site sends no mail (no reset by e-mail).
+	// Mail sends address confirmations, password resets and digest
+	// subscription confirmations from MailFrom; nil means the site sends
+	// no mail (no reset by e-mail, no digest subscriptions).
 	Mail     mail.Sender
 	MailFrom netmail.Address
 	// BaseURL is the site's public URL, for the links in mail.
@@ -61,9 +65,11 @@ type CommunityOptions struct {
 
 // community is the state of the account features.
 type community struct {
-	store    Community
-	csrf     *auth.CSRF
-	signer   *auth.Signer
+	store  Community
+	csrf   *auth.CSRF
+	signer *auth.Signer
+	// links makes and checks the signed links of subscription mail.
+	links    *digest.Links
 	secure   bool
 	clientIP auth.ClientIP
 	opts     CommunityOptions
@@ -124,6 +130,7 @@ func newCommunity(o CommunityOptions, h *Handler) (*community, error) {
 		return nil, err
 	}
 	c.opts.BaseURL = strings.TrimRight(o.BaseURL, "/")
+	c.links = &digest.Links{Base: c.opts.BaseURL, Signer: c.signer, Now: h.now}
 	if o.Mail != nil && o.MailFrom.Address == "" {
 		return nil, errors.New("web: CommunityOptions.Mail needs MailFrom")
 	}

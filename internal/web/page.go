@@ -29,6 +29,9 @@ type BasePage struct {
 	Username  string
 	CSRF      string
 	LoginHref string
+	// Digests is set when the site mails digests: the header then offers
+	// to subscribe.
+	Digests bool
 }
 
 // basePage gives render the BasePage embedded in a page's data.
@@ -42,6 +45,7 @@ func (h *Handler) fillViewer(data any, r *http.Request) {
 	}
 	b := bp.basePage()
 	b.Accounts = true
+	b.Digests = h.comm.mailOn()
 	if a := currentAccount(r); a != nil {
 		b.Username = a.Username
 		b.CSRF = h.comm.csrf.Token(r)

@@ -63,6 +63,24 @@ func (h *Handler) communityRoutes() {
 	h.handle("POST /moderation/accounts", h.signedIn(h.form(h.disableAccount)))
 	h.handle("GET /submit", h.signedIn(h.form(h.submitPage)))
 	h.handle("POST /submit", h.signedIn(h.form(h.submit)))
+	h.digestRoutes()
+}
+
+// digestRoutes registers the pages of digest subscriptions. Their links
+// come from mail, and the signed token they carry proves the address.
+func (h *Handler) digestRoutes() {
+	h.handle("GET /subscribe", h.form(h.subscribeForm))
+	h.handle("POST /subscribe", h.form(h.subscribe))
+	h.handle("GET /subscribe/confirm", h.form(h.confirmPage))
+	h.handle("POST /subscribe/confirm", h.form(h.confirm))
+	h.handle("GET /subscription", h.form(h.managePage))
+	h.handle("POST /subscription", h.form(h.manage))
+	// One-click unsubscription (RFC 8058) comes from mail clients without
+	// cookies or form token: the signed link is the proof, so these two
+	// are not wrapped in form.
+	h.handle("GET /unsubscribe", h.unsubscribePage)
+	h.handle("POST /unsubscribe", h.unsubscribe)
+	h.handle("GET /digests/{id}", h.digestView)
 }
 
 // handlerFunc is an HTTP handler that returns its error instead of writing it.

@@ -24,16 +24,19 @@ var embedded embed.FS
 // Each page is parsed with the layout and partials into a template set of
 // its own, so that every page can define "content".
 var pages = map[string]any{
-	"list.html":       ListPage{},
-	"paper.html":      PaperPage{},
-	"search.html":     SearchPage{},
-	"error.html":      ErrorPage{},
-	"auth.html":       AuthPage{},
-	"account.html":    AccountPage{},
-	"submit.html":     SubmitPage{},
-	"notice.html":     NoticePage{},
-	"password.html":   PasswordPage{},
-	"moderation.html": ModerationPage{},
+	"list.html":         ListPage{},
+	"paper.html":        PaperPage{},
+	"search.html":       SearchPage{},
+	"error.html":        ErrorPage{},
+	"auth.html":         AuthPage{},
+	"account.html":      AccountPage{},
+	"submit.html":       SubmitPage{},
+	"notice.html":       NoticePage{},
+	"password.html":     PasswordPage{},
+	"moderation.html":   ModerationPage{},
+	"subscribe.html":    SubscribePage{},
+	"subscription.html": SubscriptionPage{},
+	"digest.html":       DigestPage{},
 }
 
 const (

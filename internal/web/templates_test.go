@@ -108,6 +108,29 @@ var populated = map[string]any{
 		Audit: []AuditRow{{At: "2025-06-16 09:00", Actor: "mod", Action: "hide", Target: "paper 2506.10892", Reason: "spam",
 			TargetHref: "/papers/2506.10892", Undo: &UndoForm{Action: "/papers/2506.10892/hide", Fields: map[string]string{"hidden": "0"}, Label: "Show again"}}},
 	},
+	"subscribe.html": &SubscribePage{
+		BasePage: BasePage{PageTitle: "Get the digest by e-mail · Quire", Accounts: true, LoginHref: "/login"},
+		Mode:     "confirm", CSRF: "tok", MailOff: false, Error: "This link has expired.", Notice: "Check your inbox.",
+		Form: SubscriptionForm{Email: "ada@example.org", Frequency: "weekly", Query: "diffusion", Categories: "cs.CL, cs.LG", Authors: "Ada Lovelace\nAlan Turing"},
+		Link: "signed", ManageHref: "/subscription?t=signed",
+	},
+	"subscription.html": &SubscriptionPage{
+		BasePage: BasePage{PageTitle: "Your digest · Quire", Accounts: true, Username: "ada", CSRF: "tok"},
+		Mode:     "manage", CSRF: "tok", Link: "signed", Pending: true,
+		Form:              SubscriptionForm{Email: "ada@example.org", Frequency: "daily", Query: "diffusion", Categories: "cs.CL", Authors: "Ada Lovelace"},
+		UnsubscribeAction: "/unsubscribe?t=signed", SubscribeHref: "/subscribe?email=ada%40example.org",
+		Error: "Follow at most 10 categories.", Notice: "Saved.",
+	},
+	"digest.html": &DigestPage{
+		BasePage: BasePage{PageTitle: "Your daily digest · Quire", Accounts: true, LoginHref: "/login", Digests: true},
+		Heading:  "Your daily digest", Period: "Papers of Jun 16, 2025", PeriodHref: "/papers/date/2025-06-16",
+		Sections: []DigestSectionView{
+			{Title: "Trending", Cards: []Card{{ID: "2506.10892", Href: "/papers/2506.10892", Title: "The Diffusion Duality", Snippet: "Duo…",
+				Authors: "6 authors", Date: "Jun 12, 2025", DateISO: "2025-06-12", Upvotes: 5, Comments: "1 comment",
+				Vote: VoteButton{Action: "/papers/2506.10892/vote", LoginHref: "/login"}}}},
+			{Title: "cs.CL"},
+		},
+	},
 	"error.html": &ErrorPage{BasePage: BasePage{PageTitle: "Page not found · Quire"}, Status: 404, Heading: "Page not found", Message: "Nothing here."},
 }
 

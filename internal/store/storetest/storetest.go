@@ -86,6 +86,18 @@ func Run(t *testing.T, newStore NewStore) {
 		{"RateLimitPrune", testRateLimitPrune},
 		{"RateLimitConcurrent", testRateLimitConcurrent},
 		{"RateLimitInvalid", testRateLimitInvalid},
+		{"Subscribe", testSubscribe},
+		{"SubscribeConcurrent", testSubscribeConcurrent},
+		{"SubscriptionLifecycle", testSubscriptionLifecycle},
+		{"SubscriptionInvalid", testSubscriptionInvalid},
+		{"ListActiveSubscriptions", testListActiveSubscriptions},
+		{"EnqueueDigests", testEnqueueDigests},
+		{"FindGivenPapers", testFindGivenPapers},
+		{"ClaimDigests", testClaimDigests},
+		{"ClaimDigestsLeaseExpiry", testClaimDigestsLeaseExpiry},
+		{"ClaimDigestsConcurrent", testClaimDigestsConcurrent},
+		{"RetryAndFailDigests", testRetryAndFailDigests},
+		{"DigestInvalid", testDigestInvalid},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
