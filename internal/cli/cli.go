@@ -52,6 +52,7 @@ var commands = []command{
 	{name: "eval", args: "--queries FILE", summary: "measure search relevance on queries with known answers (prints one JSON object)", bind: bindEval},
 	{name: "config", summary: "print the effective configuration, secrets redacted", serve: true, bind: noFlags(runConfig)},
 	userCommand,
+	digestCommand,
 	{name: "version", summary: "print the version", bind: noFlags(runVersion)},
 }
 

@@ -233,6 +233,9 @@ func (s *Server) Serve(ctx context.Context) error {
 	defer stopSearch()
 	s.search.start(searchCtx, s.cfg, s.DB, s.logger)
 	go sweepSessions(searchCtx, s.DB, s.logger, sessionSweepInterval)
+	if err := startDigests(searchCtx, s.cfg, s.DB, s.search, s.logger); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.ln) }()
 	select {

@@ -73,6 +73,13 @@ type Config struct {
 	SMTPUsername, SMTPPassword string
 	MailFrom                   string
 	MailRate                   float64
+	// DigestTime ("07:00") in DigestZone is when digests go out;
+	// DigestLease how long a node holds a digest it sends; DigestWorkers
+	// how many it sends at once.
+	DigestTime    string
+	DigestZone    *time.Location
+	DigestLease   time.Duration
+	DigestWorkers int
 
 	// sources records where each option's value came from, for Dump.
 	sources map[string]string
@@ -194,6 +201,9 @@ func (c *Config) Validate() error {
 		} else if _, err := mail.ParseAddress(c.MailFrom); err != nil {
 			errs = append(errs, fmt.Errorf("QUIRE_MAIL_FROM: %q is not an e-mail address: %v", c.MailFrom, err))
 		}
+	}
+	if c.DigestLease < time.Second {
+		errs = append(errs, errors.New("QUIRE_DIGEST_LEASE: must be at least 1s"))
 	}
 	if c.Secret != "" && len(c.Secret) < auth.MinSecretBytes {
 		errs = append(errs, fmt.Errorf("QUIRE_SECRET: %d bytes is too short; use at least %d, such as 64 random hexadecimal digits (openssl rand -hex 32)", len(c.Secret), auth.MinSecretBytes))

@@ -275,6 +275,53 @@ var options = []option{
 		get: func(c *Config) string { return strconv.FormatFloat(c.MailRate, 'f', -1, 64) },
 	},
 	{
+		flag: "digest-time", serveOnly: true, env: "QUIRE_DIGEST_TIME", def: "07:00",
+		usage: "time of day when the day's digests go out (daily on weekdays, weekly on Mondays)",
+		set: func(c *Config, v string) error {
+			h, m, ok := strings.Cut(strings.TrimSpace(v), ":")
+			hour, err1 := strconv.Atoi(h)
+			minute, err2 := strconv.Atoi(m)
+			if !ok || err1 != nil || err2 != nil || hour < 0 || hour > 23 || minute < 0 || minute > 59 {
+				return fmt.Errorf("digest time %q: want a time of day such as 07:00", v)
+			}
+			c.DigestTime = fmt.Sprintf("%02d:%02d", hour, minute)
+			return nil
+		},
+		get: func(c *Config) string { return c.DigestTime },
+	},
+	{
+		flag: "digest-zone", serveOnly: true, env: "QUIRE_DIGEST_ZONE", def: "UTC",
+		usage: "time zone of the digest time, such as Europe/Paris",
+		set: func(c *Config, v string) error {
+			loc, err := time.LoadLocation(strings.TrimSpace(v))
+			if err != nil {
+				return fmt.Errorf("digest zone %q: not a time zone such as Europe/Paris", v)
+			}
+			c.DigestZone = loc
+			return nil
+		},
+		get: func(c *Config) string { return c.DigestZone.String() },
+	},
+	{
+		flag: "digest-lease", serveOnly: true, env: "QUIRE_DIGEST_LEASE", def: "2m",
+		usage: "how long a node holds a digest it is sending before another node may take it over",
+		set:   durationSetter("digest lease", func(c *Config) *time.Duration { return &c.DigestLease }),
+		get:   func(c *Config) string { return c.DigestLease.String() },
+	},
+	{
+		flag: "digest-workers", serveOnly: true, env: "QUIRE_DIGEST_WORKERS", def: "4",
+		usage: "digests one node sends at once",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 1 || n > 256 {
+				return fmt.Errorf("digest workers %q: want a number from 1 to 256", v)
+			}
+			c.DigestWorkers = n
+			return nil
+		},
+		get: func(c *Config) string { return strconv.Itoa(c.DigestWorkers) },
+	},
+	{
 		flag: "shutdown-timeout", serveOnly: true, env: "QUIRE_SHUTDOWN_TIMEOUT", def: "10s",
 		usage: "how long a graceful shutdown waits for requests in flight",
 		set: func(c *Config, v string) error {
