@@ -29,6 +29,13 @@ func bindDigest(fs *flag.FlagSet) runFunc {
 	dryRun := fs.Bool("dry-run", false, "build the digests and report them, without queueing or sending anything")
 	noSend := fs.Bool("no-send", false, "queue the digests without sending")
 	return func(ctx context.Context, env Env, cfg *config.Config, args []string) error {
+		// Flags may also follow the subcommand: quire digest run --dry-run.
+		if len(args) > 0 && args[0] == "run" {
+			if err := fs.Parse(args[1:]); err != nil {
+				return ErrUsage
+			}
+			args = append([]string{"run"}, fs.Args()...)
+		}
 		if len(args) != 1 || args[0] != "run" {
 			fmt.Fprintln(env.Stderr, "usage: quire digest run [--period daily|weekly|due] [--day YYYY-MM-DD] [--dry-run] [--no-send]")
 			return ErrUsage
@@ -68,7 +75,7 @@ func runDigest(ctx context.Context, env Env, cfg *config.Config, period, dayText
 		if dryRun {
 			verb = "would queue"
 		}
-		fmt.Fprintf(env.Stdout, "%s: %d active subscriptions, %s %d digests (%d with nothing new), %d topic searches, in %s\n",
+		fmt.Fprintf(env.Stdout, "%s: %d active subscriptions, %s %d digests (%d with nothing new or queued before), %d topic searches, in %s\n",
 			st.Period, st.Subscriptions, verb, st.Queued, st.Empty, st.Searches, st.Took.Round(time.Millisecond))
 	}
 	if dryRun || noSend {
@@ -82,6 +89,21 @@ func runDigest(ctx context.Context, env Env, cfg *config.Config, period, dayText
 		return quire.Invalidf("No SMTP server is configured (QUIRE_SMTP_HOST): the digests are queued and go out once one is.")
 	}
 	rep, err := s.Run(ctx)
+	// Digests held by another node (or by a run that died) are finished
+	// here once their lease passes, unless a live node sends them first.
+	for err == nil && sending(ctx, db, periods) > 0 {
+		select {
+		case <-ctx.Done():
+			err = ctx.Err()
+		case <-time.After(min(cfg.DigestLease/2, 5*time.Second)):
+		}
+		if err == nil {
+			var more digest.Report
+			more, err = s.Run(ctx)
+			rep.Sent, rep.Retried, rep.Failed, rep.Suppressed = rep.Sent+more.Sent, rep.Retried+more.Retried, rep.Failed+more.Failed, rep.Suppressed+more.Suppressed
+			rep.Errors = append(rep.Errors, more.Errors...)
+		}
+	}
 	fmt.Fprintf(env.Stdout, "delivery: %s\n", rep)
 	for _, e := range rep.Errors {
 		fmt.Fprintf(env.Stdout, "  %s\n", e)
@@ -92,6 +114,17 @@ func runDigest(ctx context.Context, env Env, cfg *config.Config, period, dayText
 		}
 	}
 	return err
+}
+
+// sending counts the digests of periods that some node holds.
+func sending(ctx context.Context, db store.DB, periods []quire.DigestPeriod) int {
+	n := 0
+	for _, p := range periods {
+		if st, err := db.DigestStats(ctx, p.Key()); err == nil {
+			n += st.Sending
+		}
+	}
+	return n
 }
 
 // digestPeriods returns the periods a run builds.

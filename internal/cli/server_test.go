@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,7 +16,12 @@ import (
 	"quire/internal/testenv"
 )
 
-func TestMain(m *testing.M) { testenv.Main(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) != "" {
+		runAsQuire()
+	}
+	testenv.Main(m)
+}
 
 // testConfig is the configuration of a server for one test: loopback, a
 // SQLite file in a temporary folder, no demo unless asked.

@@ -14,30 +14,25 @@ import (
 	"quire/internal/mail"
 )
 
-// CommitSender delivers a message and runs commit at the last moment
-// before the server takes it (mail.SMTP.SendCommit).
-type CommitSender interface {
-	SendCommit(ctx context.Context, m *mail.Message, commit func() error) error
-}
+
 
 // Delivery defaults.
 const (
 	DefaultLease       = 2 * time.Minute
 	DefaultWorkers     = 4
 	DefaultMaxAttempts = 6
-	// claimPerWorker digests are claimed at a time for each worker: enough
+	// ClaimPerWorker digests are claimed at a time for each worker: enough
 	// to keep them busy, few enough that a dying node holds few leases.
-	claimPerWorker = 8
+	ClaimPerWorker = 8
 )
 
 // Sender delivers the outbox. Any number of senders, on any number of
 // nodes, may run at once: each digest is claimed by one of them at a time,
-// marked sent just before the SMTP server takes it (see
-// mail.SMTP.SendCommit), and a digest whose node dies mid-send is claimed
-// again once its lease has passed.
+// marked sent once the SMTP server has taken it, and a digest whose node
+// dies mid-send is claimed again once its lease has passed.
 type Sender struct {
 	Store Store
-	Mail  CommitSender
+	Mail  mail.Sender
 	From  netmail.Address
 	Links *Links
 	// Lease is how long a claim lasts; it must exceed the longest delivery
@@ -94,7 +89,7 @@ func (s *Sender) Run(ctx context.Context) (Report, error) {
 		f(&rep)
 	}
 	for ctx.Err() == nil {
-		batch, err := s.Store.ClaimDigests(ctx, s.now(), lease, workers*claimPerWorker)
+		batch, err := s.Store.ClaimDigests(ctx, s.now(), lease, workers*ClaimPerWorker)
 		if err != nil {
 			return rep, err
 		}
@@ -145,24 +140,26 @@ func (s *Sender) deliver(ctx context.Context, d *quire.Digest, record func(func(
 		s.fail(ctx, d, err, false, record)
 		return
 	}
-	committed := false
-	var commitErr error
-	err = s.Mail.SendCommit(ctx, msg, func() error {
-		if commitErr = s.Store.MarkDigestSent(ctx, d.ID, "<"+msg.MessageID+">", s.now()); commitErr != nil {
-			return commitErr
+	// At least once: the message goes first, then the record. A node that
+	// dies between the two leaves the digest claimed; once the lease has
+	// passed it is sent again with the same Message-ID, which receivers
+	// use to drop the repeat. (Recording first would lose the message
+	// instead, in the same window: SMTP cannot make both one step, see
+	// RFC 1047.)
+	err = s.Mail.Send(ctx, msg)
+	if err == nil {
+		if merr := s.Store.MarkDigestSent(context.WithoutCancel(ctx), d.ID, "<"+msg.MessageID+">", s.now()); merr != nil {
+			// Sent but not recorded: the lease hands it on, to be sent
+			// again under the same Message-ID.
+			logger.Error("recording a sent digest", "digest", d.ID, "error", merr)
+			return
 		}
-		committed = true
-		return nil
-	})
-	switch {
-	case err == nil:
 		record(func(r *Report) { r.Sent++ })
-	case commitErr != nil:
-		// The store could not record it, so the message was not sent; the
-		// claim's lease hands the digest to a later run.
-		logger.Error("recording a digest as sent", "digest", d.ID, "error", commitErr)
-	case !committed && ctx.Err() != nil:
-		// Stopped: likewise left to the lease.
+		return
+	}
+	switch {
+	case ctx.Err() != nil:
+		// Stopped: the claim's lease hands the digest to a later run.
 	case mail.Permanent(err):
 		s.fail(ctx, d, err, true, record)
 	case d.Attempts >= cmp.Or(s.MaxAttempts, DefaultMaxAttempts):

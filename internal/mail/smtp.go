@@ -1,7 +1,6 @@
 package mail
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -111,22 +110,6 @@ func Permanent(err error) bool {
 // Send delivers m, waiting first if PerSecond requires it. It returns nil
 // only once the server has accepted the message.
 func (s *SMTP) Send(ctx context.Context, m *Message) error {
-	return s.SendCommit(ctx, m, nil)
-}
-
-// SendCommit delivers m like Send, and calls commit (when not nil) at the
-// one moment when the server holds the whole message but has not yet
-// taken it: before the final "." of DATA. If commit fails, the connection
-// is dropped without the dot and the server discards the message (RFC
-// 5321 §4.1.1.4), so a caller that records "sent" in commit never records
-// a message that was not handed over, and a message is only handed over
-// once it is recorded. (A process that dies between commit and the dot —
-// a few microseconds — leaves one recorded message unsent: the window RFC
-// 1047 describes, made as small as it can be; the reverse order would
-// risk sending twice instead.) When the server refuses the message after
-// the dot, commit has run and the error says so: the caller takes its
-// record back.
-func (s *SMTP) SendCommit(ctx context.Context, m *Message, commit func() error) error {
 	raw, err := m.Bytes()
 	if err != nil {
 		return err
@@ -148,7 +131,7 @@ func (s *SMTP) SendCommit(ctx context.Context, m *Message, commit func() error) 
 	}
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
-	if err := s.converse(conn, m, raw, commit); err != nil {
+	if err := s.converse(conn, m, raw); err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("mail: sending to %s: %w", s.addr(), ctx.Err())
 		}
@@ -187,7 +170,7 @@ func (s *SMTP) dial(ctx context.Context) (net.Conn, error) {
 	return tc, nil
 }
 
-func (s *SMTP) converse(conn net.Conn, m *Message, raw []byte, commit func() error) error {
+func (s *SMTP) converse(conn net.Conn, m *Message, raw []byte) error {
 	c, err := smtp.NewClient(conn, s.cfg.Host)
 	if err != nil {
 		return smtpError("greeting", err)
@@ -215,73 +198,18 @@ func (s *SMTP) converse(conn net.Conn, m *Message, raw []byte, commit func() err
 	if err := c.Rcpt(m.To.Address); err != nil {
 		return smtpError("RCPT TO", err)
 	}
-	if commit == nil {
-		w, err := c.Data()
-		if err != nil {
-			return smtpError("DATA", err)
-		}
-		if _, err := w.Write(raw); err != nil {
-			return smtpError("DATA", err)
-		}
-		if err := w.Close(); err != nil {
-			return smtpError("end of DATA", err)
-		}
-	} else if err := dataWithCommit(c, raw, commit); err != nil {
-		return err
+	w, err := c.Data()
+	if err != nil {
+		return smtpError("DATA", err)
+	}
+	if _, err := w.Write(raw); err != nil {
+		return smtpError("DATA", err)
+	}
+	if err := w.Close(); err != nil {
+		return smtpError("end of DATA", err)
 	}
 	// The message is accepted; a failing QUIT does not undo that.
 	c.Quit()
-	return nil
-}
-
-// dataWithCommit is DATA written by hand, so that commit runs between the
-// message and the dot that ends it (textproto's DotWriter writes both in
-// Close).
-func dataWithCommit(c *smtp.Client, raw []byte, commit func() error) error {
-	id, err := c.Text.Cmd("DATA")
-	if err != nil {
-		return smtpError("DATA", err)
-	}
-	c.Text.StartResponse(id)
-	_, _, err = c.Text.ReadResponse(354)
-	c.Text.EndResponse(id)
-	if err != nil {
-		return smtpError("DATA", err)
-	}
-	w := c.Text.W
-	for line := range bytes.Lines(raw) {
-		// Dot-stuffing (RFC 5321 §4.5.2); Bytes ends every line with CRLF.
-		if line[0] == '.' {
-			w.WriteByte('.')
-		}
-		w.Write(line)
-	}
-	if len(raw) > 0 && !bytes.HasSuffix(raw, []byte("\r\n")) {
-		w.WriteString("\r\n")
-	}
-	if err := w.Flush(); err != nil {
-		return smtpError("DATA", err)
-	}
-	if err := commit(); err != nil {
-		// No dot: the server must discard what it has.
-		return fmt.Errorf("mail: the message was not committed, so not sent: %w", err)
-	}
-	// The dot is a request of its own in the connection's pipeline, so
-	// that later commands (QUIT) take their turn after it.
-	id = c.Text.Next()
-	c.Text.StartRequest(id)
-	w.WriteString(".\r\n")
-	err = w.Flush()
-	c.Text.EndRequest(id)
-	if err != nil {
-		return smtpError("end of DATA", err)
-	}
-	c.Text.StartResponse(id)
-	_, _, err = c.Text.ReadResponse(250)
-	c.Text.EndResponse(id)
-	if err != nil {
-		return smtpError("end of DATA", err)
-	}
 	return nil
 }
 

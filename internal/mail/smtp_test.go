@@ -9,7 +9,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"errors"
 	"math/big"
 	"net"
 	netmail "net/mail"
@@ -223,51 +222,4 @@ func selfSignedCert(tb testing.TB) (certFile, keyFile string, pool *x509.CertPoo
 	pool = x509.NewCertPool()
 	pool.AddCert(cert)
 	return certFile, keyFile, pool
-}
-
-// TestSendCommit runs the commit between the message and its final dot:
-// a commit that fails leaves the server without the message.
-func TestSendCommit(t *testing.T) {
-	mp := testenv.StartMailpit(t, testenv.MailpitOptions{})
-	s := mustSender(t, mail.SMTPConfig{Host: mp.SMTPHost, Port: mp.SMTPPort, Security: mail.Plain})
-	m := testMessage("reader@example.net")
-	// A line that starts with a dot must survive dot-stuffing.
-	m.Text = "first\n.hidden line\n..two dots\n"
-	m.HTML = ""
-	commits := 0
-	if err := s.SendCommit(context.Background(), m, func() error {
-		commits++
-		if n := len(mp.Messages()); n != 0 {
-			t.Errorf("the server shows %d messages before the dot", n)
-		}
-		return nil
-	}); err != nil {
-		t.Fatalf("SendCommit: %v", err)
-	}
-	if commits != 1 {
-		t.Errorf("commit ran %d times", commits)
-	}
-	got := mp.Message(mp.WaitMessages(1)[0].ID)
-	if strings.ReplaceAll(got.Text, "\r\n", "\n") != m.Text {
-		t.Errorf("text = %q, want %q", got.Text, m.Text)
-	}
-
-	err := s.SendCommit(context.Background(), testMessage("other@example.net"), func() error { return errors.New("database gone") })
-	if err == nil || !strings.Contains(err.Error(), "database gone") {
-		t.Fatalf("SendCommit with a failing commit = %v", err)
-	}
-	// A later message arrives; the uncommitted one never does.
-	if err := s.Send(context.Background(), testMessage("third@example.net")); err != nil {
-		t.Fatal(err)
-	}
-	msgs := mp.WaitMessages(2)
-	time.Sleep(200 * time.Millisecond)
-	if msgs = mp.Messages(); len(msgs) != 2 {
-		t.Errorf("%d messages, want 2", len(msgs))
-	}
-	for _, msg := range msgs {
-		if msg.To[0].Address == "other@example.net" {
-			t.Error("the server kept the message whose commit failed")
-		}
-	}
 }

@@ -31,6 +31,9 @@ type MailpitOptions struct {
 	RequireSTARTTLS   bool
 	// Auth makes the server accept any user name and password.
 	Auth bool
+	// IgnoreDuplicateIDs drops a message whose Message-ID was seen
+	// before, as mail providers do.
+	IgnoreDuplicateIDs bool
 	// Chaos sets Mailpit's failure triggers, such as
 	// "Recipient:451:0" or "Sender:550:100" (Mailpit's --chaos-triggers).
 	Chaos string
@@ -64,6 +67,8 @@ func StartMailpit(tb testing.TB, opts MailpitOptions) *Mailpit {
 		"--listen", "127.0.0.1:" + strconv.Itoa(httpPort),
 		"--database", filepath.Join(tb.TempDir(), "mailpit.db"),
 		"--disable-version-check", "--quiet", "--smtp-disable-rdns",
+		// Keep every message (the default keeps the newest 500).
+		"--max", "0",
 	}
 	if opts.CertFile != "" {
 		args = append(args, "--smtp-tls-cert", opts.CertFile, "--smtp-tls-key", opts.KeyFile)
@@ -79,6 +84,9 @@ func StartMailpit(tb testing.TB, opts MailpitOptions) *Mailpit {
 		if opts.CertFile == "" {
 			args = append(args, "--smtp-auth-allow-insecure")
 		}
+	}
+	if opts.IgnoreDuplicateIDs {
+		args = append(args, "--ignore-duplicate-ids")
 	}
 	if opts.Chaos != "" {
 		args = append(args, "--enable-chaos", "--chaos-triggers", opts.Chaos)
@@ -183,9 +191,25 @@ type MailMessage struct {
 // Messages returns every message received so far, newest first.
 func (m *Mailpit) Messages() []MailSummary {
 	m.tb.Helper()
-	var out struct{ Messages []MailSummary }
-	m.get("/api/v1/messages?limit=1000", &out)
-	return out.Messages
+	var all []MailSummary
+	for {
+		var out struct{ Messages []MailSummary }
+		m.get(fmt.Sprintf("/api/v1/messages?limit=1000&start=%d", len(all)), &out)
+		all = append(all, out.Messages...)
+		if len(out.Messages) < 1000 {
+			return all
+		}
+	}
+}
+
+// Count returns how many messages have arrived so far.
+func (m *Mailpit) Count() int {
+	m.tb.Helper()
+	var out struct {
+		Total int `json:"messages_count"`
+	}
+	m.get("/api/v1/messages?limit=1", &out)
+	return out.Total
 }
 
 // Message returns one received message with its text and HTML parts.
