@@ -14,8 +14,6 @@ import (
 	"quire/internal/mail"
 )
 
-
-
 // Delivery defaults.
 const (
 	DefaultLease       = 2 * time.Minute
