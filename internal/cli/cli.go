@@ -53,6 +53,7 @@ var commands = []command{
 	{name: "config", summary: "print the effective configuration, secrets redacted", serve: true, bind: noFlags(runConfig)},
 	userCommand,
 	digestCommand,
+	syncCommand,
 	{name: "version", summary: "print the version", bind: noFlags(runVersion)},
 }
 
