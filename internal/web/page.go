@@ -32,18 +32,25 @@ type BasePage struct {
 	// Digests is set when the site mails digests: the header then offers
 	// to subscribe.
 	Digests bool
+	// Feeds are the Atom and RSS feeds of the page, announced to feed
+	// readers in <head>; render fills them from the page's address.
+	Feeds []FeedLink
 }
 
 // basePage gives render the BasePage embedded in a page's data.
 func (b *BasePage) basePage() *BasePage { return b }
 
-// fillViewer fills the header's account fields for r.
+// fillViewer fills the header's account fields and the page's feeds for r.
 func (h *Handler) fillViewer(data any, r *http.Request) {
 	bp, ok := data.(interface{ basePage() *BasePage })
-	if !ok || h.comm == nil || r == nil {
+	if !ok || r == nil {
 		return
 	}
 	b := bp.basePage()
+	b.Feeds = feedLinks(data, r)
+	if h.comm == nil {
+		return
+	}
 	b.Accounts = true
 	b.Digests = h.comm.mailOn()
 	if a := currentAccount(r); a != nil {

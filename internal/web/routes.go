@@ -19,6 +19,7 @@ func (h *Handler) routes() {
 	h.handle("GET /papers/trending", h.cached(h.trendingList))
 	h.handle("GET /papers", h.searchPage)
 	h.handle("GET /papers/{id...}", h.cached(h.paper))
+	h.feedRoutes()
 	if h.comm != nil {
 		h.communityRoutes()
 	}
