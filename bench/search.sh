@@ -18,7 +18,9 @@
 #
 # Environment: SEED (1), CLIENTS (1), SEARCH_PATH (/api/papers/search),
 # LEXICAL_PARAMS (limit=20&mode=lexical), HYBRID_PARAMS (limit=20&mode=hybrid):
-# the query string after q=... for each kind of search.
+# the query string after q=... for each kind of search; RESULTS (the cache
+# folder): where the api mode writes its results and the log of `quire
+# index`, whose stage timings show where the build time goes.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-}
@@ -121,8 +123,12 @@ if ! "$q" help 2>&1 | grep -E '^ +index ' >/dev/null; then
 	echo "quire has no index command yet: stopping after the import." >&2
 	exit 0
 fi
+results_dir=${RESULTS:-$out}
+mkdir -p "$results_dir"
+tag="$n-$(echo "$backend" | tr A-Z a-z)"
 echo "indexing" >&2
 read -r index_s index_m < <(measure "$q" index --db "$db" --index-path "$index")
+cp "$work/err" "$results_dir/index-$tag.log"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
@@ -162,7 +168,7 @@ fi
 ready_s=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 rss_ready=$(status "$pid" VmRSS)
 
-results="$out/api-$n-$(echo "$backend" | tr A-Z a-z).jsonl"
+results="$results_dir/api-$tag.jsonl"
 : >"$results"
 for kind in lexical hybrid; do
 	params=$lexical_params

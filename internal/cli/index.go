@@ -53,9 +53,11 @@ func runIndex(ctx context.Context, env Env, cfg *config.Config, retrain bool) er
 	if err != nil {
 		return err
 	}
+	saveStart := time.Now()
 	if err := e.Save(); err != nil {
 		return err
 	}
+	logger.Info("search: saved the index snapshot", "took", time.Since(saveStart).Round(time.Millisecond))
 	st := e.Stats()
 	fmt.Fprintf(env.Stdout, "indexed %d papers (%d vectors, model %q) in %s; snapshot %s\n",
 		st.Papers, st.Vectors, st.Model, time.Since(start).Round(time.Millisecond), cfg.SearchSnapshot())

@@ -1,11 +1,16 @@
 package search
 
 import (
+	"bufio"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"log/slog"
+	"os"
+	"slices"
 	"time"
 
 	"quire"
@@ -57,29 +62,13 @@ func TrainBuiltin(ctx context.Context, st ModelStore, opts embedding.TrainOption
 	if logger == nil {
 		logger = slog.Default()
 	}
-	var readErr error
-	docs := func(yield func(string) bool) {
-		for after := int64(0); ; {
-			batch, err := st.FindPaperChanges(ctx, after, 5000)
-			if err != nil {
-				readErr = err
-				return
-			}
-			if len(batch) == 0 {
-				return
-			}
-			for _, c := range batch {
-				if !yield(embedText(&c.Paper)) {
-					return
-				}
-			}
-			after = batch[len(batch)-1].Seq
-		}
-	}
+	cat := newCatalogueTexts(ctx, st)
+	defer cat.close()
+	docs := cat.all
 	start := time.Now()
 	m, err := embedding.Train(ctx, iter.Seq[string](docs), opts)
-	if readErr != nil {
-		return nil, fmt.Errorf("search: reading the catalogue: %w", readErr)
+	if cat.err != nil {
+		return nil, fmt.Errorf("search: reading the catalogue: %w", cat.err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search: training the embedding model: %w", err)
@@ -146,6 +135,143 @@ func EmbedMissing(ctx context.Context, st EmbedStore, emb embedding.Embedder, pr
 		after = papers[len(papers)-1].ID
 		if progress != nil {
 			progress(n)
+		}
+	}
+}
+
+// trainBatch is how many papers a training pass reads at a time.
+const trainBatch = 5000
+
+// catalogueTexts yields the text of every paper for training, which reads
+// the catalogue more than once: the first pass reads the store, fetching
+// the next batch while the trainer works on the current one, and keeps the
+// texts in a temporary file that later passes read instead, so the
+// database is read once (a million papers take about 1.4 GB of
+// temporary space). Without a file it can write, every pass reads the
+// store.
+type catalogueTexts struct {
+	ctx     context.Context
+	st      ModelStore
+	spool   *os.File
+	spooled bool  // the file holds the whole catalogue
+	err     error // the first error reading the store
+}
+
+func newCatalogueTexts(ctx context.Context, st ModelStore) *catalogueTexts {
+	c := &catalogueTexts{ctx: ctx, st: st}
+	if f, err := os.CreateTemp("", "quire-train-*"); err == nil {
+		c.spool = f
+	}
+	return c
+}
+
+// close removes the temporary file.
+func (c *catalogueTexts) close() {
+	if c.spool != nil {
+		c.spool.Close()
+		os.Remove(c.spool.Name())
+		c.spool = nil
+	}
+}
+
+// all yields every text, from the file once it holds them all.
+func (c *catalogueTexts) all(yield func(string) bool) {
+	if c.err != nil {
+		return
+	}
+	if c.spooled {
+		if err := c.replay(yield); err != nil {
+			c.err = fmt.Errorf("reading back %s: %w", c.spool.Name(), err)
+		}
+		return
+	}
+	c.read(yield)
+}
+
+// read yields the store's texts, writing them to the file on the way when
+// it is empty.
+func (c *catalogueTexts) read(yield func(string) bool) {
+	var w *bufio.Writer
+	if c.spool != nil {
+		if _, err := c.spool.Seek(0, io.SeekStart); err == nil && c.spool.Truncate(0) == nil {
+			w = bufio.NewWriterSize(c.spool, 1<<20)
+		}
+	}
+	ctx, cancel := context.WithCancel(c.ctx)
+	batches := make(chan []*quire.PaperChange, 1)
+	var readErr error
+	go func() {
+		defer close(batches)
+		for after := int64(0); ; {
+			batch, err := c.st.FindPaperChanges(ctx, after, trainBatch)
+			if err != nil {
+				readErr = err
+				return
+			}
+			if len(batch) == 0 {
+				return
+			}
+			select {
+			case batches <- batch:
+			case <-ctx.Done():
+				readErr = ctx.Err() // the pass is not whole
+				return
+			}
+			after = batch[len(batch)-1].Seq
+		}
+	}()
+	defer func() {
+		cancel()
+		for range batches {
+			// Let the reader see the cancellation and stop.
+		}
+	}()
+	var lenBuf [binary.MaxVarintLen64]byte
+	for batch := range batches {
+		for _, ch := range batch {
+			text := embedText(&ch.Paper)
+			if w != nil {
+				// A failed write sticks to w and shows at Flush.
+				w.Write(lenBuf[:binary.PutUvarint(lenBuf[:], uint64(len(text)))])
+				w.WriteString(text)
+			}
+			if !yield(text) {
+				return
+			}
+		}
+	}
+	// The channel is closed: the reader has returned.
+	if readErr != nil {
+		c.err = readErr
+		return
+	}
+	c.spooled = w != nil && w.Flush() == nil
+}
+
+// replay yields the texts from the file.
+func (c *catalogueTexts) replay(yield func(string) bool) error {
+	if _, err := c.spool.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	r := bufio.NewReaderSize(c.spool, 1<<20)
+	var buf []byte
+	for {
+		n, err := binary.ReadUvarint(r)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if n > 1<<30 {
+			return errors.New("corrupt length")
+		}
+		buf = slices.Grow(buf[:0], int(n))[:n]
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return err
+		}
+		if !yield(string(buf)) {
+			return nil
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"testing"
@@ -139,6 +140,106 @@ func BenchmarkUpsertPapers(b *testing.B) {
 			b.StartTimer()
 			if st := upsertAll(b, db, papers); st.Updated != n {
 				b.Fatalf("upsert of new versions = %+v, want %d updated", st, n)
+			}
+			rounds++
+		}
+		perSecond(b, rounds)
+	})
+}
+
+// loadCatalogue migrates a database at testenv's PostgreSQL and fills it
+// with the listings archive, returning the store and the papers.
+func loadCatalogue(b *testing.B) (*postgres.DB, []*quire.Paper) {
+	b.Helper()
+	papers := loadListings(b)
+	db, err := postgres.Open(b.Context(), testenv.PostgresURL(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	upsertAll(b, db, papers)
+	return db, papers
+}
+
+// BenchmarkIndexBuild measures the store calls that `quire index` makes for
+// every paper of the catalogue (the listings archive): reading the change
+// feed, writing one vector per paper in batches, and reading the
+// vectors back. It reports papers (or vectors) per second.
+func BenchmarkIndexBuild(b *testing.B) {
+	db, papers := loadCatalogue(b)
+	n := len(papers)
+	perSecond := func(b *testing.B, rounds int) {
+		b.ReportMetric(float64(n*rounds)/b.Elapsed().Seconds(), "papers/s")
+	}
+	b.Run("feed", func(b *testing.B) {
+		rounds := 0
+		for b.Loop() {
+			got := 0
+			for after := int64(0); ; {
+				cs, err := db.FindPaperChanges(b.Context(), after, 2000)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(cs) == 0 {
+					break
+				}
+				got += len(cs)
+				after = cs[len(cs)-1].Seq
+			}
+			if got != n {
+				b.Fatalf("the feed holds %d papers, want %d", got, n)
+			}
+			rounds++
+		}
+		perSecond(b, rounds)
+	})
+	vectors := make([]quire.Embedding, n)
+	for i, p := range papers {
+		v := make([]byte, 260) // 256 int8 dimensions and a scale, as package search stores them
+		for j := range v {
+			v[j] = byte(i + j)
+		}
+		vectors[i] = quire.Embedding{PaperID: p.ID, Vector: v}
+	}
+	for _, size := range []int{256, 2000} {
+		b.Run(fmt.Sprintf("upsert-embeddings-%d", size), func(b *testing.B) {
+			rounds := 0
+			for b.Loop() {
+				b.StopTimer()
+				if err := db.DeleteEmbeddings(b.Context(), "bench"); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				for start := 0; start < n; start += size {
+					if err := db.UpsertEmbeddings(b.Context(), "bench", vectors[start:min(start+size, n)]); err != nil {
+						b.Fatal(err)
+					}
+				}
+				rounds++
+			}
+			perSecond(b, rounds)
+		})
+	}
+	b.Run("find-embeddings", func(b *testing.B) {
+		rounds := 0
+		for b.Loop() {
+			got := 0
+			for after := ""; ; {
+				es, err := db.FindEmbeddings(b.Context(), "bench", after, 10000)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(es) == 0 {
+					break
+				}
+				got += len(es)
+				after = es[len(es)-1].PaperID
+			}
+			if got != n {
+				b.Fatalf("read %d vectors, want %d", got, n)
 			}
 			rounds++
 		}
