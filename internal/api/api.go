@@ -26,6 +26,7 @@ type Store interface {
 	FindDailyItems(ctx context.Context, f quire.DailyFilter) (items []*quire.DailyItem, more bool, err error)
 	FindDailyEntriesByPaper(ctx context.Context, paperID string) ([]*quire.DailyEntry, error)
 	FindPapersByIDs(ctx context.Context, ids []string) ([]*quire.Paper, error)
+	FindHiddenPapers(ctx context.Context, paperIDs []string) (map[string]time.Time, error)
 	UpsertPapers(ctx context.Context, papers []*quire.Paper) (quire.UpsertStats, error)
 
 	FindAPIToken(ctx context.Context, hash []byte) (*quire.APIToken, *quire.Account, error)

@@ -74,7 +74,7 @@ func (h *Handler) similarPapers(w http.ResponseWriter, r *http.Request, raw stri
 
 // searchResults makes the items of results, reading their papers in one
 // store query. A result whose paper has left the store since it was
-// indexed is skipped. The slice is never nil, so that no results encode
+// indexed, or that moderators hid, is skipped. The slice is never nil, so that no results encode
 // as [].
 func (h *Handler) searchResults(ctx context.Context, results []search.Result) ([]SearchResult, error) {
 	out := make([]SearchResult, 0, len(results))
@@ -89,11 +89,18 @@ func (h *Handler) searchResults(ctx context.Context, results []search.Result) ([
 	if err != nil {
 		return nil, err
 	}
+	hidden, err := h.store.FindHiddenPapers(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	byID := make(map[string]*quire.Paper, len(papers))
 	for _, p := range papers {
 		byID[p.ID] = p
 	}
 	for _, res := range results {
+		if _, gone := hidden[res.PaperID]; gone {
+			continue
+		}
 		if p, ok := byID[res.PaperID]; ok {
 			out = append(out, newSearchResult(p, res.Upvotes))
 		}

@@ -353,3 +353,30 @@ func TestSearchOff(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchHidesModerated: a paper that moderators hid leaves the search
+// results, and comes back when shown again.
+func TestSearchHidesModerated(t *testing.T) {
+	db := MustSearchCatalogue(t)
+	srv := newSearchServer(t, db, MustEngine(t, db, false))
+	items, _ := MustSearch(t, srv, "/api/papers/search?q=diffusion&mode=lexical")
+	if len(items) == 0 {
+		t.Fatal("no results to begin with")
+	}
+	target := items[0].Paper.ID
+	m := quire.Moderation{Reason: "spam"}
+	if err := db.SetPaperHidden(t.Context(), target, true, m); err != nil {
+		t.Fatal(err)
+	}
+	items, _ = MustSearch(t, srv, "/api/papers/search?q=diffusion&mode=lexical")
+	if slices.Contains(itemIDs(items), target) {
+		t.Errorf("the hidden paper %s is still found", target)
+	}
+	if err := db.SetPaperHidden(t.Context(), target, false, m); err != nil {
+		t.Fatal(err)
+	}
+	items, _ = MustSearch(t, srv, "/api/papers/search?q=diffusion&mode=lexical")
+	if !slices.Contains(itemIDs(items), target) {
+		t.Errorf("the paper %s shown again is not found", target)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"quire"
 	"quire/internal/search"
@@ -14,7 +15,8 @@ const snippetBytes = 300
 
 // resultCards makes the cards of search results, reading their papers in
 // one store query. With terms, the words they match are marked. A result
-// whose paper has left the store since it was indexed is skipped.
+// whose paper has left the store since it was indexed, or that moderators
+// hid, is skipped.
 func (h *Handler) resultCards(ctx context.Context, results []search.Result, terms map[string]bool) ([]Card, error) {
 	if len(results) == 0 {
 		return nil, nil
@@ -27,12 +29,21 @@ func (h *Handler) resultCards(ctx context.Context, results []search.Result, term
 	if err != nil {
 		return nil, err
 	}
+	var hidden map[string]time.Time
+	if h.comm != nil {
+		if hidden, err = h.comm.store.FindHiddenPapers(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
 	byID := make(map[string]*quire.Paper, len(papers))
 	for _, p := range papers {
 		byID[p.ID] = p
 	}
 	cards := make([]Card, 0, len(results))
 	for _, res := range results {
+		if _, gone := hidden[res.PaperID]; gone {
+			continue
+		}
 		if p, ok := byID[res.PaperID]; ok {
 			cards = append(cards, h.resultCard(p, res.Upvotes, terms))
 		}

@@ -417,3 +417,45 @@ func TestSearchVoteButtons(t *testing.T) {
 		t.Error("similar papers carry no vote form")
 	}
 }
+
+// TestSearchHidesModerated: a paper that moderators hid leaves the search
+// results and the similar papers of other pages.
+func TestSearchHidesModerated(t *testing.T) {
+	db := MustSearchCatalogue(t)
+	engine := MustEngine(t, db, true)
+	srv := mustCommunityServerWith(t, db, &web.CommunityOptions{}, func(o *web.Options) { o.Search = engine; o.CacheTTL = -1 })
+	anon := srv.NewBrowser(t)
+	ids := resultIDs(anon.Get("/papers?q=diffusion").body)
+	if len(ids) < 2 {
+		t.Fatalf("results %v", ids)
+	}
+	target := ids[0]
+	similarOf := func(id string) []string {
+		body := anon.Get("/papers/" + id).body
+		i := strings.Index(body, "Similar papers")
+		if i < 0 {
+			return nil
+		}
+		return resultIDs(body[i:])
+	}
+	// A paper whose similar papers list the target.
+	var host string
+	for _, id := range ids[1:] {
+		if slices.Contains(similarOf(id), target) {
+			host = id
+			break
+		}
+	}
+	if host == "" {
+		t.Fatalf("no result lists %s among its similar papers", target)
+	}
+	if err := db.SetPaperHidden(t.Context(), target, true, quire.Moderation{Reason: "spam"}); err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(resultIDs(anon.Get("/papers?q=diffusion").body), target) {
+		t.Errorf("the hidden paper %s is still in the results", target)
+	}
+	if slices.Contains(similarOf(host), target) {
+		t.Errorf("the hidden paper %s is still among the similar papers of %s", target, host)
+	}
+}
