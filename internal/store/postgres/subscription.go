@@ -147,8 +147,15 @@ func (db *DB) Unsubscribe(ctx context.Context, id int64, at time.Time) (err erro
 	if err := checkTime(at); err != nil {
 		return err
 	}
-	return db.changeSubscription(ctx, id, `UPDATE subscriptions SET unsubscribed_at = $1, updated_at = $1
-		WHERE id = $2 AND unsubscribed_at IS NULL`, orNow(at), id)
+	if err := db.changeSubscription(ctx, id, `UPDATE subscriptions SET unsubscribed_at = $1, updated_at = $1
+		WHERE id = $2 AND unsubscribed_at IS NULL`, orNow(at), id); err != nil {
+		return err
+	}
+	// Its queued digests are given up, so that claims never have to pass
+	// over them.
+	_, err = db.pool.Exec(ctx, `UPDATE digests SET status = 'failed', last_error = 'unsubscribed'
+		WHERE subscription_id = $1 AND status = 'pending'`, id)
+	return err
 }
 
 // changeSubscription runs update (a constant), which may leave the row as

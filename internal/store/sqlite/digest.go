@@ -362,8 +362,13 @@ func (db *DB) FailDigest(ctx context.Context, id int64, lastError string, suppre
 		if err != nil || !suppress {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE subscriptions SET suppressed_at = ?1, updated_at = ?1
-			WHERE id = ?2 AND suppressed_at IS NULL`, t, sub)
+		if _, err = tx.ExecContext(ctx, `UPDATE subscriptions SET suppressed_at = ?1, updated_at = ?1
+			WHERE id = ?2 AND suppressed_at IS NULL`, t, sub); err != nil {
+			return err
+		}
+		// The address's other queued digests go with it.
+		_, err = tx.ExecContext(ctx, `UPDATE digests SET status = 'failed', last_error = 'address suppressed'
+			WHERE subscription_id = ? AND status = 'pending'`, sub)
 		return err
 	})
 }

@@ -145,8 +145,17 @@ func (db *DB) Unsubscribe(ctx context.Context, id int64, at time.Time) (err erro
 		return err
 	}
 	t := orNow(at).Unix()
-	return db.changeSubscription(ctx, id, `UPDATE subscriptions SET unsubscribed_at = ?1, updated_at = ?1
-		WHERE id = ?2 AND unsubscribed_at IS NULL`, t, id)
+	if err := db.changeSubscription(ctx, id, `UPDATE subscriptions SET unsubscribed_at = ?1, updated_at = ?1
+		WHERE id = ?2 AND unsubscribed_at IS NULL`, t, id); err != nil {
+		return err
+	}
+	// Its queued digests are given up, so that claims never have to pass
+	// over them.
+	return db.transact(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE digests SET status = 'failed', last_error = 'unsubscribed'
+			WHERE subscription_id = ? AND status = 'pending'`, id)
+		return err
+	})
 }
 
 // changeSubscription runs update (a constant), which may leave the row as

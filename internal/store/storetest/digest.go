@@ -578,8 +578,8 @@ func testClaimDigests(t *testing.T, s quire.Store) {
 		t.Errorf("ClaimDigests(limit 1) = %v, want the first queued", rows(one))
 	}
 	if st, err := s.DigestStats(ctx(t), "daily:2026-11-20"); err != nil ||
-		st != (quire.DigestRunStats{Pending: 1, Sending: 2, Sent: 1}) {
-		t.Errorf("DigestStats = %+v, %v; want 1 pending (unsubscribed), 2 sending, 1 sent", st, err)
+		st != (quire.DigestRunStats{Sending: 2, Sent: 1, Failed: 1}) {
+		t.Errorf("DigestStats = %+v, %v; want 2 sending, 1 sent, 1 given up (its subscriber left)", st, err)
 	}
 }
 
