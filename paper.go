@@ -39,6 +39,10 @@ type Paper struct {
 	CodeURL    string
 	// Versions is the version history, oldest first, when the source has it.
 	Versions []Version
+	// WithdrawnAt is when arXiv withdrew the paper (its authors asked, or
+	// arXiv deleted the record); zero when it stands. A withdrawn paper
+	// keeps its page but leaves the lists and search.
+	WithdrawnAt time.Time
 }
 
 // Version is one arXiv version of a paper.
@@ -52,6 +56,9 @@ func (p *Paper) AbsURL() string { return "https://arxiv.org/abs/" + p.ID }
 
 // PDFURL is the paper's PDF on arXiv (latest version).
 func (p *Paper) PDFURL() string { return "https://arxiv.org/pdf/" + p.ID }
+
+// Withdrawn reports whether arXiv withdrew the paper.
+func (p *Paper) Withdrawn() bool { return !p.WithdrawnAt.IsZero() }
 
 // PrimaryCategory is the first category, or "".
 func (p *Paper) PrimaryCategory() string {
@@ -71,7 +78,7 @@ func (p *Paper) Validate() error {
 		return Invalidf("paper %s has no title", p.ID)
 	case p.Version < 0:
 		return Invalidf("paper %s has a negative version", p.ID)
-	case !storable(p.PublishedAt) || !storable(p.UpdatedAt) ||
+	case !storable(p.PublishedAt) || !storable(p.UpdatedAt) || !storable(p.WithdrawnAt) ||
 		slices.ContainsFunc(p.Versions, func(v Version) bool { return !storable(v.CreatedAt) }):
 		return Invalidf("paper %s has a date outside the years 1-9999", p.ID)
 	}
@@ -86,6 +93,9 @@ func (p *Paper) Validate() error {
 // its values replace the stored ones. A record with no version, or an older
 // one, only fills fields that are still empty; otherwise two versionless
 // sources of the same paper would overwrite each other on every import.
+// A withdrawal is never undone by a record that does not carry one: the
+// sources that describe a paper (listings, snapshots, daily lists) do not
+// say whether it was withdrawn, so their silence means nothing.
 func Merge(stored, in *Paper) (merged Paper, changed bool) {
 	m := *stored
 	set := fillString
@@ -104,6 +114,9 @@ func Merge(stored, in *Paper) (merged Paper, changed bool) {
 		if len(in.Versions) > 0 {
 			m.Versions = in.Versions
 		}
+		if !in.WithdrawnAt.IsZero() {
+			m.WithdrawnAt = in.WithdrawnAt
+		}
 	}
 	if len(m.Authors) == 0 {
 		m.Authors = in.Authors
@@ -116,6 +129,9 @@ func Merge(stored, in *Paper) (merged Paper, changed bool) {
 	}
 	if m.UpdatedAt.IsZero() {
 		m.UpdatedAt = in.UpdatedAt
+	}
+	if m.WithdrawnAt.IsZero() {
+		m.WithdrawnAt = in.WithdrawnAt
 	}
 	set(&m.Title, in.Title)
 	set(&m.Abstract, in.Abstract)
@@ -151,6 +167,7 @@ func (p *Paper) Equal(q *Paper) bool {
 		slices.Equal(p.Authors, q.Authors) && p.Abstract == q.Abstract &&
 		slices.Equal(p.Categories, q.Categories) &&
 		p.PublishedAt.Equal(q.PublishedAt) && p.UpdatedAt.Equal(q.UpdatedAt) &&
+		p.WithdrawnAt.Equal(q.WithdrawnAt) &&
 		p.Comments == q.Comments && p.JournalRef == q.JournalRef && p.DOI == q.DOI &&
 		p.License == q.License && p.ProjectURL == q.ProjectURL && p.CodeURL == q.CodeURL &&
 		slices.EqualFunc(p.Versions, q.Versions, func(a, b Version) bool {
@@ -182,6 +199,7 @@ func (p *Paper) Normalize() {
 	p.Authors = slices.DeleteFunc(p.Authors, func(a string) bool { return a == "" })
 	p.PublishedAt = normTime(p.PublishedAt)
 	p.UpdatedAt = normTime(p.UpdatedAt)
+	p.WithdrawnAt = normTime(p.WithdrawnAt)
 	for i := range p.Versions {
 		p.Versions[i].CreatedAt = normTime(p.Versions[i].CreatedAt)
 	}

@@ -80,6 +80,68 @@ func TestMergeStable(t *testing.T) {
 	}
 }
 
+// TestMergeWithdrawal: a stored withdrawal stays whatever record comes
+// next; a record that carries one sets it, an authoritative one even over
+// a stored date.
+func TestMergeWithdrawal(t *testing.T) {
+	t1 := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	w1, w2 := t1.AddDate(0, 2, 0), t1.AddDate(0, 3, 0)
+	live := Paper{ID: "2401.00001", Version: 2, Title: "T2", PublishedAt: t1}
+	withdrawn := live
+	withdrawn.WithdrawnAt = w1
+	with := func(p Paper, f func(*Paper)) Paper { f(&p); return p }
+	for _, tc := range []struct {
+		name       string
+		stored, in Paper
+		want       time.Time
+		changed    bool
+	}{
+		{"newer record without it keeps it", withdrawn, with(live, func(p *Paper) { p.Version = 3 }), w1, true},
+		{"versionless record without it keeps it", withdrawn, Paper{ID: live.ID, Title: "Other"}, w1, false},
+		{"same record again", withdrawn, withdrawn, w1, false},
+		{"newer withdrawn record sets it", live, with(live, func(p *Paper) { p.Version, p.WithdrawnAt = 3, w2 }), w2, true},
+		{"newer withdrawn record moves it", withdrawn, with(live, func(p *Paper) { p.Version, p.WithdrawnAt = 3, w2 }), w2, true},
+		{"older withdrawn record fills it", live, with(live, func(p *Paper) { p.Version, p.WithdrawnAt = 1, w2 }), w2, true},
+		{"older withdrawn record does not move it", withdrawn, with(live, func(p *Paper) { p.Version, p.WithdrawnAt = 1, w2 }), w1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, changed := Merge(&tc.stored, &tc.in)
+			if !got.WithdrawnAt.Equal(tc.want) || changed != tc.changed {
+				t.Errorf("Merge = withdrawn %v, changed %v; want %v, %v", got.WithdrawnAt, changed, tc.want, tc.changed)
+			}
+			if got.Withdrawn() != !tc.want.IsZero() {
+				t.Errorf("Withdrawn() = %v with WithdrawnAt %v", got.Withdrawn(), got.WithdrawnAt)
+			}
+		})
+	}
+}
+
+// TestPaperWithdrawnAtKept: Normalize puts the withdrawal date in stored
+// form, Equal compares it, and Validate refuses one no backend can keep.
+func TestPaperWithdrawnAtKept(t *testing.T) {
+	at := time.Date(2024, 3, 2, 10, 0, 0, 500, time.FixedZone("CET", 3600))
+	p := Paper{ID: "2401.00001", Title: "T", WithdrawnAt: at}
+	p.Normalize()
+	if want := time.Date(2024, 3, 2, 9, 0, 0, 0, time.UTC); p.WithdrawnAt != want {
+		t.Errorf("Normalize: WithdrawnAt = %v, want %v", p.WithdrawnAt, want)
+	}
+	live := p
+	live.WithdrawnAt = time.Time{}
+	if p.Equal(&live) || live.Equal(&p) {
+		t.Error("Equal ignores WithdrawnAt")
+	}
+	same := p
+	same.WithdrawnAt = p.WithdrawnAt.In(time.FixedZone("EST", -5*3600))
+	if !p.Equal(&same) {
+		t.Error("Equal compares WithdrawnAt's zone, not its instant")
+	}
+	bad := p
+	bad.WithdrawnAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := bad.Validate(); err == nil {
+		t.Error("Validate accepts a withdrawal in the year 10000")
+	}
+}
+
 func TestPreparePapers(t *testing.T) {
 	in := []*Paper{
 		{ID: "2401.00001", Version: 1, Title: "  Old\n  title ", Authors: []string{" A ", ""}},

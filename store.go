@@ -17,6 +17,7 @@ type Store interface {
 	// E-mail digests: subscriptions and the outbox (see digest.go).
 	SubscriptionStore
 	DigestStore
+	LeaseStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database.
@@ -35,6 +36,13 @@ type PaperStore interface {
 	UpsertPapers(ctx context.Context, papers []*Paper) (UpsertStats, error)
 	// CountPapers returns the number of papers in the catalogue.
 	CountPapers(ctx context.Context) (int, error)
+	// MarkWithdrawn records that arXiv withdrew the papers paperIDs at at,
+	// in one transaction, and returns how many it marked. Ids not in the
+	// catalogue are skipped (arXiv reports withdrawals of papers Quire
+	// never stored), and a paper already withdrawn keeps its date. A
+	// marked paper moves up the change feed, so that search drops it; lists
+	// leave it out from then on. at must be set.
+	MarkWithdrawn(ctx context.Context, paperIDs []string, at time.Time) (int, error)
 }
 
 // CommunityStore keeps what Quire's own accounts do: who they are, their
@@ -55,7 +63,7 @@ type CommunityStore interface {
 // counts, Upvotes and NumComments, which add the community's votes and
 // visible comments on the paper to the imported ones (see VoteStore),
 // and leave out hidden entries; lists also leave out hidden papers (see
-// ModerationStore).
+// ModerationStore) and withdrawn ones (see PaperStore.MarkWithdrawn).
 type DailyStore interface {
 	// UpsertDailyEntries inserts new entries and merges known ones (see
 	// MergeEntry), in one transaction, keyed by (Day, PaperID). An entry

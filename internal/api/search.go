@@ -74,8 +74,8 @@ func (h *Handler) similarPapers(w http.ResponseWriter, r *http.Request, raw stri
 
 // searchResults makes the items of results, reading their papers in one
 // store query. A result whose paper has left the store since it was
-// indexed, or that moderators hid, is skipped. The slice is never nil, so that no results encode
-// as [].
+// indexed, that moderators hid, or that arXiv withdrew, is skipped. The
+// slice is never nil, so that no results encode as [].
 func (h *Handler) searchResults(ctx context.Context, results []search.Result) ([]SearchResult, error) {
 	out := make([]SearchResult, 0, len(results))
 	if len(results) == 0 {
@@ -101,7 +101,7 @@ func (h *Handler) searchResults(ctx context.Context, results []search.Result) ([
 		if _, gone := hidden[res.PaperID]; gone {
 			continue
 		}
-		if p, ok := byID[res.PaperID]; ok {
+		if p, ok := byID[res.PaperID]; ok && !p.Withdrawn() {
 			out = append(out, newSearchResult(p, res.Upvotes))
 		}
 	}

@@ -43,6 +43,11 @@ type Paper struct {
 	Categories []string `json:"categories,omitempty"`
 	ArxivURL   string   `json:"arxivUrl,omitempty"`
 	PDFURL     string   `json:"pdfUrl,omitempty"`
+	// Withdrawn is true, and WithdrawnAt the time, when arXiv withdrew
+	// the paper; both are left out while it stands, so that the object
+	// keeps Hugging Face's shape.
+	Withdrawn   bool   `json:"withdrawn,omitempty"`
+	WithdrawnAt string `json:"withdrawnAt,omitempty"`
 }
 
 // Author is one author of a paper. Hidden is always false: Quire does not
@@ -125,6 +130,10 @@ func addExtensions(out *Paper, p *quire.Paper) {
 	out.Categories = p.Categories
 	out.ArxivURL = p.AbsURL()
 	out.PDFURL = p.PDFURL()
+	if p.Withdrawn() {
+		out.Withdrawn = true
+		out.WithdrawnAt = formatTime(p.WithdrawnAt)
+	}
 }
 
 // SearchResult is one item of GET /api/papers/search, shaped like Hugging

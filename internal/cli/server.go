@@ -236,6 +236,8 @@ func (s *Server) Serve(ctx context.Context) error {
 	if err := startDigests(searchCtx, s.cfg, s.DB, s.search, s.logger); err != nil {
 		return err
 	}
+	stopSync := startSync(searchCtx, s.cfg, s.DB, s.logger)
+	defer stopSync()
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.ln) }()
 	select {

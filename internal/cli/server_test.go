@@ -30,6 +30,8 @@ func testConfig(t *testing.T) *config.Config {
 	cfg.Addr = "127.0.0.1:0"
 	cfg.DB = filepath.Join(t.TempDir(), "quire.db")
 	cfg.NoDemo = true
+	// No scheduled harvest of the real arXiv from a test server.
+	cfg.ArxivSets = nil
 	return cfg
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -34,17 +35,55 @@ func bindSync(fs *flag.FlagSet) runFunc {
 			fmt.Fprintln(env.Stderr, "quire sync takes no arguments (see quire sync --help)")
 			return ErrUsage
 		}
-		return runSync(ctx, env, cfg, syncOptions{sets: *sets, from: *from, until: *until, prefix: *prefix, url: *url, restart: *restart, interval: *interval})
+		return runSync(ctx, env, cfg, harvestOptions{sets: strings.Split(*sets, ","), from: *from, until: *until,
+			prefix: *prefix, url: *url, restart: *restart, interval: *interval, contact: cfg.PublicURL()})
 	}
 }
 
-type syncOptions struct {
-	sets, from, until, prefix, url string
-	restart                        bool
-	interval                       time.Duration
+// harvestOptions say what a harvest takes, for `quire sync` and the
+// scheduled sync of `quire serve`.
+type harvestOptions struct {
+	// sets are OAI-PMH sets; "" or "all" is every set.
+	sets                     []string
+	from, until, prefix, url string
+	restart                  bool
+	interval                 time.Duration
+	contact                  string
+	// started is when the harvest starts, recorded under lastHarvestKey
+	// once it is complete (zero: the time of the call).
+	started time.Time
+	// page, when set, is called after each page is stored with the set's
+	// progress so far; an error stops the harvest, which then resumes at
+	// the next page.
+	page func(ctx context.Context, p harvestProgress) error
 }
 
-func runSync(ctx context.Context, env Env, cfg *config.Config, o syncOptions) error {
+// harvestProgress counts what the harvest of one set did.
+type harvestProgress struct {
+	Set                                        string
+	Pages, Records, Stored, Deleted, Malformed int
+	// Withdrawn counts the papers marked withdrawn; Deleted counts the
+	// records that report a withdrawal, some of papers Quire never held.
+	Withdrawn     int
+	LastDatestamp string
+	Started       time.Time
+	// Checkpoint is where the set's harvest stands once it is done.
+	Checkpoint arxiv.Checkpoint
+}
+
+// harvestStore is the part of the store a harvest writes to.
+type harvestStore interface {
+	arxiv.Settings
+	UpsertPapers(ctx context.Context, papers []*quire.Paper) (quire.UpsertStats, error)
+	MarkWithdrawn(ctx context.Context, paperIDs []string, at time.Time) (int, error)
+}
+
+// lastHarvestKey names the setting that holds when the last complete
+// harvest started (RFC 3339); the scheduled sync reads it.
+const lastHarvestKey = "arxiv-sync:last"
+
+// check refuses malformed days before anything is opened.
+func (o *harvestOptions) check() error {
 	for _, d := range []string{o.from, o.until} {
 		if d != "" {
 			if _, err := time.Parse(quire.DayLayout, d); err != nil {
@@ -52,58 +91,111 @@ func runSync(ctx context.Context, env Env, cfg *config.Config, o syncOptions) er
 			}
 		}
 	}
+	return nil
+}
+
+func runSync(ctx context.Context, env Env, cfg *config.Config, o harvestOptions) error {
+	if err := o.check(); err != nil {
+		return err
+	}
 	db, _, err := store.OpenMigrated(ctx, cfg.DB, migrationPolicy(cfg))
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	logger := newLogger(env.Stderr, cfg)
-	for _, set := range strings.Split(o.sets, ",") {
+	o.page = func(_ context.Context, p harvestProgress) error {
+		rate := float64(p.Records) / max(time.Since(p.Started).Seconds(), 1e-3)
+		fmt.Fprintf(env.Stderr, "\r%s: page %d, %d records (%.0f/s), last changed %s   ", setName(p.Set), p.Pages, p.Records, rate, p.LastDatestamp)
+		return nil
+	}
+	_, err = harvest(ctx, db, o, newLogger(env.Stderr, cfg), func(p harvestProgress, err error) {
+		fmt.Fprintln(env.Stderr)
+		if err != nil {
+			return
+		}
+		fmt.Fprintf(env.Stdout, "%s: %d records in %d pages, %d papers new or changed, %d withdrawn or deleted (%d marked withdrawn), %d malformed skipped, in %s; next harvest from %s\n",
+			setName(p.Set), p.Checkpoint.Records, p.Checkpoint.Pages, p.Stored, p.Deleted, p.Withdrawn, p.Malformed,
+			time.Since(p.Started).Round(time.Millisecond), cmpOrText(p.Checkpoint.LastDatestamp, "the start"))
+	})
+	return err
+}
+
+// harvest harvests each of o's sets in turn into db, each resuming from
+// its checkpoint, and calls done after each set (with the error that
+// stopped it, if any). Once every set is complete it records the start
+// time under lastHarvestKey. Malformed records are logged and skipped.
+func harvest(ctx context.Context, db harvestStore, o harvestOptions, logger *slog.Logger, done func(harvestProgress, error)) ([]harvestProgress, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	started := o.started
+	if started.IsZero() {
+		started = time.Now()
+	}
+	var out []harvestProgress
+	for _, set := range o.sets {
 		set = strings.TrimSpace(set)
 		if set == "all" {
 			set = ""
 		}
-		h, err := arxiv.NewHarvester(arxiv.HarvesterOptions{
-			BaseURL: o.url, Prefix: o.prefix, Set: set, From: o.from, Until: o.until, Contact: cfg.PublicURL(),
-			MinInterval: o.interval,
-		})
+		p, err := harvestSet(ctx, db, o, set, logger)
+		if done != nil {
+			done(p, err)
+		}
+		if err != nil {
+			return out, fmt.Errorf("harvesting %s (resume with the same command): %w", setName(set), err)
+		}
+		out = append(out, p)
+	}
+	if err := db.SetSetting(ctx, lastHarvestKey, started.UTC().Format(time.RFC3339Nano)); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+func harvestSet(ctx context.Context, db harvestStore, o harvestOptions, set string, logger *slog.Logger) (harvestProgress, error) {
+	p := harvestProgress{Set: set, Started: time.Now()}
+	h, err := arxiv.NewHarvester(arxiv.HarvesterOptions{
+		BaseURL: o.url, Prefix: o.prefix, Set: set, From: o.from, Until: o.until, Contact: o.contact,
+		MinInterval: o.interval,
+	})
+	if err != nil {
+		return p, err
+	}
+	if o.restart {
+		// The position is forgotten by saving a fresh one.
+		if err := arxiv.SaveCheckpoint(ctx, db, arxiv.CheckpointKey(o.prefix, set), h.Start()); err != nil {
+			return p, err
+		}
+	}
+	p.Checkpoint, err = h.Run(ctx, db, func(ctx context.Context, page *arxiv.OAIPage) error {
+		st, err := db.UpsertPapers(ctx, page.Papers)
 		if err != nil {
 			return err
 		}
-		key := arxiv.CheckpointKey(o.prefix, set)
-		if o.restart {
-			// The position is forgotten by saving a fresh one.
-			if err := arxiv.SaveCheckpoint(ctx, db, key, h.Start()); err != nil {
-				return err
-			}
-		}
-		start := time.Now()
-		var pages, records, stored, deleted, malformed int
-		cp, err := h.Run(ctx, db, func(ctx context.Context, page *arxiv.OAIPage) error {
-			st, err := db.UpsertPapers(ctx, page.Papers)
-			if err != nil {
-				return err
-			}
-			pages++
-			records += page.Records
-			stored += st.Inserted + st.Updated
-			deleted += len(page.Deleted) + len(page.Withdrawn)
-			malformed += len(page.Malformed)
-			for _, m := range page.Malformed {
-				logger.Warn("sync: skipped a malformed record", "record", m.Identifier, "error", m.Err)
-			}
-			rate := float64(records) / max(time.Since(start).Seconds(), 1e-3)
-			fmt.Fprintf(env.Stderr, "\r%s: page %d, %d records (%.0f/s), last changed %s   ", setName(set), pages, records, rate, page.LastDatestamp)
-			return nil
-		})
-		fmt.Fprintln(env.Stderr)
+		// After the page's papers, so that a paper whose record announces
+		// its withdrawal is known when it is marked.
+		withdrawn, err := markWithdrawn(ctx, db, page)
 		if err != nil {
-			return fmt.Errorf("harvesting %s (resume with the same command): %w", setName(set), err)
+			return err
 		}
-		fmt.Fprintf(env.Stdout, "%s: %d records in %d pages, %d papers new or changed, %d withdrawn or deleted (not yet marked), %d malformed skipped, in %s; next harvest from %s\n",
-			setName(set), cp.Records, cp.Pages, stored, deleted, malformed, time.Since(start).Round(time.Millisecond), cmpOrText(cp.LastDatestamp, "the start"))
-	}
-	return nil
+		p.Withdrawn += withdrawn
+		p.Pages++
+		p.Records += page.Records
+		p.Stored += st.Inserted + st.Updated
+		p.Deleted += len(page.Deleted) + len(page.Withdrawn)
+		p.Malformed += len(page.Malformed)
+		p.LastDatestamp = page.LastDatestamp
+		for _, m := range page.Malformed {
+			logger.Warn("sync: skipped a malformed record", "record", m.Identifier, "error", m.Err)
+		}
+		logger.Debug("sync: stored a page", "set", setName(set), "page", p.Pages, "records", p.Records, "last_changed", p.LastDatestamp)
+		if o.page != nil {
+			return o.page(ctx, p)
+		}
+		return nil
+	})
+	return p, err
 }
 
 func setName(set string) string {

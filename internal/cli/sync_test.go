@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // replayOAI serves the recorded three-page arXiv-format harvest of
@@ -59,6 +60,12 @@ func TestSync(t *testing.T) {
 	if want == 0 {
 		t.Fatal("the harvest stored no papers")
 	}
+	// Page 3's 0704.0156 says it was withdrawn: it is marked, as of its
+	// latest version.
+	if !strings.Contains(out, "1 marked withdrawn") {
+		t.Errorf("quire sync does not report the withdrawn paper:\n%s", out)
+	}
+	checkWithdrawn(t, whole, map[string]string{"0704.0156": "2008-03-05", "0704.0004": ""})
 
 	part := filepath.Join(t.TempDir(), "part.db")
 	var failAt atomic.Int32
@@ -76,6 +83,53 @@ func TestSync(t *testing.T) {
 	mustRun(t, "sync", "--db", part, "--oai-url", broken.URL, "--format", "arXiv", "--sets", "all", "--interval", "10ms")
 	if got := countPapers(t, part); got != want {
 		t.Errorf("resumed harvest: %d papers, want %d", got, want)
+	}
+	checkWithdrawn(t, part, map[string]string{"0704.0156": "2008-03-05", "0704.0004": ""})
+}
+
+// TestSyncDeleted harvests a page with deleted records into a catalogue
+// that holds their papers (from the arXiv snapshot sample): they are
+// marked withdrawn, as of the page's datestamp, and a second harvest of
+// the same page marks nothing more.
+func TestSyncDeleted(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "quire.db")
+	mustRun(t, "import", "--db", db, "../../testdata/arxiv/kaggle_sample_200.jsonl")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("metadataPrefix") != "arXiv" {
+			http.Error(w, "unexpected request "+r.URL.RawQuery, http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+		http.ServeFile(w, r, "../arxiv/testdata/oai/arxiv_deleted.xml")
+	}))
+	t.Cleanup(srv.Close)
+	args := []string{"sync", "--db", db, "--oai-url", srv.URL, "--format", "arXiv", "--sets", "all", "--interval", "10ms", "--restart", "--from", "2007-05-23"}
+	if out := mustRun(t, args...); !strings.Contains(out, "2 marked withdrawn") {
+		t.Errorf("quire sync does not report the two deleted papers:\n%s", out)
+	}
+	checkWithdrawn(t, db, map[string]string{"0704.0012": "2007-05-23", "0704.0034": "2007-05-23", "0704.0010": "", "0704.0018": ""})
+	if out := mustRun(t, args...); !strings.Contains(out, "0 marked withdrawn") {
+		t.Errorf("quire sync again marks papers:\n%s", out)
+	}
+}
+
+// checkWithdrawn checks the withdrawal day of each paper in want ("" for
+// a paper that stands).
+func checkWithdrawn(t *testing.T, dsn string, want map[string]string) {
+	t.Helper()
+	db := MustOpenUserDB(t, dsn)
+	for id, day := range want {
+		p, err := db.FindPaperByID(t.Context(), id)
+		if err != nil {
+			t.Fatalf("FindPaperByID(%s): %v", id, err)
+		}
+		got := ""
+		if p.Withdrawn() {
+			got = p.WithdrawnAt.Format(time.DateOnly)
+		}
+		if got != day {
+			t.Errorf("%s withdrawn on %q, want %q", id, got, day)
+		}
 	}
 }
 

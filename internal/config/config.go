@@ -80,6 +80,12 @@ type Config struct {
 	DigestZone    *time.Location
 	DigestLease   time.Duration
 	DigestWorkers int
+	// ArxivSets are the OAI-PMH sets `quire serve` harvests daily at
+	// SyncTime ("03:00") in DigestZone, from ArxivOAIURL; none turns the
+	// scheduled sync off.
+	ArxivSets   []string
+	SyncTime    string
+	ArxivOAIURL string
 
 	// sources records where each option's value came from, for Dump.
 	sources map[string]string
@@ -185,6 +191,14 @@ func (c *Config) Validate() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("QUIRE_ARXIV_API_URL: %q is not an http(s) URL", c.ArxivAPIURL))
 		}
+	}
+	if c.ArxivOAIURL != "" {
+		u, err := url.Parse(c.ArxivOAIURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+			errs = append(errs, fmt.Errorf("QUIRE_ARXIV_OAI_URL: %q is not an http(s) URL without a query", c.ArxivOAIURL))
+		}
+	} else if len(c.ArxivSets) > 0 {
+		errs = append(errs, errors.New("QUIRE_ARXIV_OAI_URL: needed with QUIRE_ARXIV_SETS (leave QUIRE_ARXIV_SETS empty to turn the scheduled sync off)"))
 	}
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("QUIRE_MAX_BODY_BYTES: %d is too small (at least 1024)", c.MaxBodyBytes))

@@ -3,10 +3,12 @@ package config
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"quire/internal/arxiv"
 	"quire/internal/auth"
 )
 
@@ -277,17 +279,8 @@ var options = []option{
 	{
 		flag: "digest-time", serveOnly: true, env: "QUIRE_DIGEST_TIME", def: "07:00",
 		usage: "time of day when the day's digests go out (daily on weekdays, weekly on Mondays)",
-		set: func(c *Config, v string) error {
-			h, m, ok := strings.Cut(strings.TrimSpace(v), ":")
-			hour, err1 := strconv.Atoi(h)
-			minute, err2 := strconv.Atoi(m)
-			if !ok || err1 != nil || err2 != nil || hour < 0 || hour > 23 || minute < 0 || minute > 59 {
-				return fmt.Errorf("digest time %q: want a time of day such as 07:00", v)
-			}
-			c.DigestTime = fmt.Sprintf("%02d:%02d", hour, minute)
-			return nil
-		},
-		get: func(c *Config) string { return c.DigestTime },
+		set:   clockSetter("digest time", func(c *Config) *string { return &c.DigestTime }),
+		get:   func(c *Config) string { return c.DigestTime },
 	},
 	{
 		flag: "digest-zone", serveOnly: true, env: "QUIRE_DIGEST_ZONE", def: "UTC",
@@ -320,6 +313,36 @@ var options = []option{
 			return nil
 		},
 		get: func(c *Config) string { return strconv.Itoa(c.DigestWorkers) },
+	},
+	{
+		flag: "arxiv-sets", serveOnly: true, env: "QUIRE_ARXIV_SETS", def: "cs",
+		usage: "comma-separated OAI-PMH sets the server harvests from arXiv every day (cs, math, physics:hep-th, …; \"all\" for every set; \"none\" or empty: no scheduled sync)",
+		set: func(c *Config, v string) error {
+			sets, err := parseSets(v)
+			if err != nil {
+				return err
+			}
+			c.ArxivSets = sets
+			return nil
+		},
+		get: func(c *Config) string {
+			if len(c.ArxivSets) == 0 {
+				return "none" // an empty variable would read as unset
+			}
+			return strings.Join(c.ArxivSets, ",")
+		},
+	},
+	{
+		flag: "sync-time", serveOnly: true, env: "QUIRE_SYNC_TIME", def: "03:00",
+		usage: "time of day, in the digest zone, when the server harvests arXiv",
+		set:   clockSetter("sync time", func(c *Config) *string { return &c.SyncTime }),
+		get:   func(c *Config) string { return c.SyncTime },
+	},
+	{
+		flag: "arxiv-oai-url", serveOnly: true, env: "QUIRE_ARXIV_OAI_URL", def: arxiv.DefaultOAIURL,
+		usage: "arXiv's OAI-PMH endpoint, harvested by the scheduled sync",
+		set:   func(c *Config, v string) error { c.ArxivOAIURL = strings.TrimSpace(v); return nil },
+		get:   func(c *Config) string { return c.ArxivOAIURL },
 	},
 	{
 		flag: "shutdown-timeout", serveOnly: true, env: "QUIRE_SHUTDOWN_TIMEOUT", def: "10s",
@@ -357,6 +380,49 @@ func durationSetter(name string, field func(*Config) *time.Duration) func(*Confi
 		*field(c) = d
 		return nil
 	}
+}
+
+// clockSetter parses a time of day such as 07:00.
+func clockSetter(name string, field func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		h, m, ok := strings.Cut(strings.TrimSpace(v), ":")
+		hour, err1 := strconv.Atoi(h)
+		minute, err2 := strconv.Atoi(m)
+		if !ok || err1 != nil || err2 != nil || hour < 0 || hour > 23 || minute < 0 || minute > 59 {
+			return fmt.Errorf("%s %q: want a time of day such as 07:00", name, v)
+		}
+		*field(c) = fmt.Sprintf("%02d:%02d", hour, minute)
+		return nil
+	}
+}
+
+// parseSets reads a comma-separated list of OAI-PMH sets; "" and "none"
+// give none. An empty environment variable reads as unset, so the
+// environment turns the sync off with "none".
+// A set is a setSpec, colon-separated parts of letters, digits and
+// -._!~*'() (OAI-PMH's unreserved characters), or "all" for every set.
+func parseSets(v string) ([]string, error) {
+	var sets []string
+	if strings.TrimSpace(v) == "none" {
+		return nil, nil
+	}
+	for s := range strings.SplitSeq(v, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		ok := len(s) <= 100
+		for part := range strings.SplitSeq(s, ":") {
+			ok = ok && part != "" && strings.Trim(part, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!~*'()") == ""
+		}
+		if !ok {
+			return nil, fmt.Errorf("arXiv sets: %q is not an OAI-PMH set such as cs or physics:hep-th", s)
+		}
+		if !slices.Contains(sets, s) {
+			sets = append(sets, s)
+		}
+	}
+	return sets, nil
 }
 
 // redactAll hides a whole secret value, keeping only whether it is set.

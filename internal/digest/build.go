@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ type Store interface {
 	FindDailyItems(ctx context.Context, f quire.DailyFilter) ([]*quire.DailyItem, bool, error)
 	FindPapersByIDs(ctx context.Context, ids []string) ([]*quire.Paper, error)
 	VoteCounts(ctx context.Context, paperIDs []string) (map[string]int, error)
+	FindHiddenPapers(ctx context.Context, paperIDs []string) (map[string]time.Time, error)
 }
 
 // Searcher finds the matches of a subscriber's topics (search.Engine).
@@ -203,6 +205,36 @@ func (b *Builder) trending(ctx context.Context, p quire.DigestPeriod) ([]string,
 	return ids, nil
 }
 
+// standing returns ids without the papers arXiv withdrew or moderators
+// hid: the search index holds every paper, but a digest sends neither
+// (the trending section, read from the lists, has none).
+func (b *Builder) standing(ctx context.Context, ids []string) ([]string, error) {
+	if len(ids) == 0 {
+		return ids, nil
+	}
+	papers, err := b.Store.FindPapersByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	hidden, err := b.Store.FindHiddenPapers(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	gone := map[string]bool{}
+	for _, p := range papers {
+		if p.Withdrawn() {
+			gone[p.ID] = true
+		}
+	}
+	for id := range hidden {
+		gone[id] = true
+	}
+	if len(gone) == 0 {
+		return ids, nil
+	}
+	return slices.DeleteFunc(ids, func(id string) bool { return gone[id] }), nil
+}
+
 // digestFor builds the digest of one subscription, or nil when it would
 // be empty: each paper once, and none the subscriber had before.
 func (b *Builder) digestFor(ctx context.Context, s *quire.Subscription, p quire.DigestPeriod, trend []string, cache map[string][]string, st *BuildStats) (*quire.Digest, error) {
@@ -226,6 +258,9 @@ func (b *Builder) digestFor(ctx context.Context, s *quire.Subscription, p quire.
 				} else {
 					for _, r := range resp.Results {
 						ids = append(ids, r.PaperID)
+					}
+					if ids, err = b.standing(ctx, ids); err != nil {
+						return nil, err
 					}
 				}
 				cache[t.key()] = ids

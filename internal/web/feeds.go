@@ -375,8 +375,9 @@ func (h *Handler) fillSearchFeed(r *http.Request, f *feed.Feed, req search.Reque
 		byID[p.ID] = p
 	}
 	for _, id := range ids {
-		// A paper that left the store since it was indexed is skipped.
-		if p, ok := byID[id]; ok {
+		// A paper that left the store since it was indexed, or that
+		// arXiv withdrew (the index holds every paper), is skipped.
+		if p, ok := byID[id]; ok && !p.Withdrawn() {
 			f.Entries = append(f.Entries, paperEntry(p, ""))
 		}
 	}

@@ -30,6 +30,10 @@ type PaperPage struct {
 	PublishedISO string
 	Updated      string
 	UpdatedISO   string
+	// Withdrawn is the day arXiv withdrew the paper, formatted; "" while
+	// it stands.
+	Withdrawn    string
+	WithdrawnISO string
 	// ArxivComments is the authors' comment on arXiv ("12 pages, 4 figures").
 	ArxivComments string
 	JournalRef    string
@@ -135,6 +139,9 @@ func newPaperPage(p *quire.Paper, entries []*quire.DailyEntry) *PaperPage {
 	}
 	if !p.UpdatedAt.IsZero() && quire.TruncateDay(p.UpdatedAt) != quire.TruncateDay(p.PublishedAt) {
 		page.Updated, page.UpdatedISO = formatDate(p.UpdatedAt), p.UpdatedAt.UTC().Format(quire.DayLayout)
+	}
+	if p.Withdrawn() {
+		page.Withdrawn, page.WithdrawnISO = formatDate(p.WithdrawnAt), p.WithdrawnAt.UTC().Format(quire.DayLayout)
 	}
 	if len(entries) > 0 {
 		newest := entries[0]

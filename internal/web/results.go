@@ -15,8 +15,8 @@ const snippetBytes = 300
 
 // resultCards makes the cards of search results, reading their papers in
 // one store query. With terms, the words they match are marked. A result
-// whose paper has left the store since it was indexed, or that moderators
-// hid, is skipped.
+// whose paper has left the store since it was indexed, that moderators
+// hid, or that arXiv withdrew (the index holds every paper), is skipped.
 func (h *Handler) resultCards(ctx context.Context, results []search.Result, terms map[string]bool) ([]Card, error) {
 	if len(results) == 0 {
 		return nil, nil
@@ -44,7 +44,7 @@ func (h *Handler) resultCards(ctx context.Context, results []search.Result, term
 		if _, gone := hidden[res.PaperID]; gone {
 			continue
 		}
-		if p, ok := byID[res.PaperID]; ok {
+		if p, ok := byID[res.PaperID]; ok && !p.Withdrawn() {
 			cards = append(cards, h.resultCard(p, res.Upvotes, terms))
 		}
 	}

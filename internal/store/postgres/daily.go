@@ -222,7 +222,7 @@ func (db *DB) FindDailyItems(ctx context.Context, f quire.DailyFilter) (items []
 			FROM daily_entries ` + cond + `) ranked WHERE rn = 1`
 	}
 	q := `SELECT ` + liveEntry + `, ` + columns("p", paperColumns) + `
-		FROM (` + source + `) e JOIN papers p ON p.id = e.paper_id AND p.hidden_at IS NULL
+		FROM (` + source + `) e JOIN papers p ON p.id = e.paper_id AND p.hidden_at IS NULL AND p.withdrawn_at IS NULL
 		ORDER BY ` + order
 	if f.Limit > 0 {
 		q += " LIMIT " + arg(f.Limit+1)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -15,7 +16,7 @@ import (
 // paperRow writes them.
 var paperColumns = []string{"id", "version", "title", "authors", "abstract", "categories",
 	"published_at", "updated_at", "comments", "journal_ref", "doi", "license", "project_url",
-	"code_url", "versions"}
+	"code_url", "versions", "withdrawn_at"}
 
 // columns lists cols for a SELECT, qualified by a table alias unless it is "".
 func columns(alias string, cols []string) string {
@@ -27,16 +28,16 @@ func columns(alias string, cols []string) string {
 
 // paperScan holds the raw column values of one papers row.
 type paperScan struct {
-	p                  quire.Paper
-	published, updated pgtype.Timestamptz
-	versions           []byte
+	p                             quire.Paper
+	published, updated, withdrawn pgtype.Timestamptz
+	versions                      []byte
 }
 
 func (s *paperScan) dest() []any {
 	p := &s.p
 	return []any{&p.ID, &p.Version, &p.Title, &p.Authors, &p.Abstract, &p.Categories,
 		&s.published, &s.updated, &p.Comments, &p.JournalRef, &p.DOI, &p.License,
-		&p.ProjectURL, &p.CodeURL, &s.versions}
+		&p.ProjectURL, &p.CodeURL, &s.versions, &s.withdrawn}
 }
 
 func (s *paperScan) paper() (*quire.Paper, error) {
@@ -53,6 +54,7 @@ func (s *paperScan) paper() (*quire.Paper, error) {
 	p.Categories = nilIfEmpty(p.Categories)
 	p.PublishedAt = timeFromNull(s.published)
 	p.UpdatedAt = timeFromNull(s.updated)
+	p.WithdrawnAt = timeFromNull(s.withdrawn)
 	return &p, nil
 }
 
@@ -72,7 +74,7 @@ func paperRow(p *quire.Paper) ([]any, error) {
 	}
 	return []any{p.ID, p.Version, p.Title, textArray(p.Authors), p.Abstract,
 		textArray(p.Categories), timeOrNull(p.PublishedAt), timeOrNull(p.UpdatedAt), p.Comments,
-		p.JournalRef, p.DOI, p.License, p.ProjectURL, p.CodeURL, versions}, nil
+		p.JournalRef, p.DOI, p.License, p.ProjectURL, p.CodeURL, versions, timeOrNull(p.WithdrawnAt)}, nil
 }
 
 // FindPaperByID returns the paper with canonical id, or an error of kind
@@ -161,6 +163,42 @@ func (db *DB) UpsertPapers(ctx context.Context, papers []*quire.Paper) (stats qu
 		return quire.UpsertStats{}, err
 	}
 	return stats, nil
+}
+
+// MarkWithdrawn records that arXiv withdrew the papers paperIDs at at (see
+// quire.PaperStore). Papers already withdrawn keep their date and their
+// place in the change feed, so a harvest that reports them again changes
+// nothing. It takes lockPapers as upserts do, so that a batch that read a
+// paper before the mark cannot write it back without it.
+func (db *DB) MarkWithdrawn(ctx context.Context, paperIDs []string, at time.Time) (n int, err error) {
+	defer quire.Wrap(&err, "MarkWithdrawn(%d papers)", len(paperIDs))
+	if at.IsZero() {
+		return 0, quire.Invalidf("a withdrawal needs a date")
+	}
+	if err := (&quire.Paper{ID: "-", Title: "-", WithdrawnAt: at}).Validate(); err != nil {
+		return 0, quire.Invalidf("withdrawal date %s is outside the years 1-9999", at.UTC().Format(time.RFC3339))
+	}
+	ids := lookupIDs(paperIDs)
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	at = at.UTC().Truncate(time.Second)
+	err = db.transact(ctx, func(tx pgx.Tx) error {
+		if err := lock(ctx, tx, lockPapers); err != nil {
+			return err
+		}
+		if err := lockFeed(ctx, tx); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE papers SET withdrawn_at = $2, seq = `+nextSeq+`
+			WHERE id = ANY($1) AND withdrawn_at IS NULL`, batchPlan, ids, at)
+		n = int(tag.RowsAffected())
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 // batchPlan makes PostgreSQL plan a batch lookup for its actual keys. With

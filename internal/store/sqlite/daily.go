@@ -201,7 +201,7 @@ func (db *DB) FindDailyItems(ctx context.Context, f quire.DailyFilter) (items []
 			FROM daily_entries ` + cond + `) WHERE rn = 1`
 	}
 	q := `SELECT ` + liveEntry + `, ` + prefixed("p") + `
-		FROM (SELECT * FROM ` + source + `) e JOIN papers p ON p.id = e.paper_id AND p.hidden_at IS NULL
+		FROM (SELECT * FROM ` + source + `) e JOIN papers p ON p.id = e.paper_id AND p.hidden_at IS NULL AND p.withdrawn_at IS NULL
 		ORDER BY ` + order
 	// One more row than asked tells whether another page follows.
 	limit := -1

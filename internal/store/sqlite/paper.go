@@ -5,13 +5,14 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"quire"
 )
 
 // paperColumns are the papers columns in the order scanPaper reads them.
 const paperColumns = `id, version, title, authors, abstract, categories, published_at, updated_at,
-	comments, journal_ref, doi, license, project_url, code_url, versions`
+	comments, journal_ref, doi, license, project_url, code_url, versions, withdrawn_at`
 
 // prefixed returns paperColumns qualified by a table alias.
 func prefixed(alias string) string {
@@ -26,16 +27,16 @@ type scanner interface{ Scan(dest ...any) error }
 
 // paperScan holds the raw column values of one papers row.
 type paperScan struct {
-	p                            quire.Paper
-	authors, categories, version string
-	published, updated           sql.NullInt64
+	p                             quire.Paper
+	authors, categories, version  string
+	published, updated, withdrawn sql.NullInt64
 }
 
 func (s *paperScan) dest() []any {
 	p := &s.p
 	return []any{&p.ID, &p.Version, &p.Title, &s.authors, &p.Abstract, &s.categories,
 		&s.published, &s.updated, &p.Comments, &p.JournalRef, &p.DOI, &p.License,
-		&p.ProjectURL, &p.CodeURL, &s.version}
+		&p.ProjectURL, &p.CodeURL, &s.version, &s.withdrawn}
 }
 
 func (s *paperScan) paper() (*quire.Paper, error) {
@@ -52,6 +53,7 @@ func (s *paperScan) paper() (*quire.Paper, error) {
 	}
 	p.PublishedAt = timeFromNull(s.published)
 	p.UpdatedAt = timeFromNull(s.updated)
+	p.WithdrawnAt = timeFromNull(s.withdrawn)
 	return &p, nil
 }
 
@@ -100,7 +102,7 @@ func (db *DB) UpsertPapers(ctx context.Context, papers []*quire.Paper) (stats qu
 			return err
 		}
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO papers (`+paperColumns+`, seq)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
@@ -129,7 +131,7 @@ func (db *DB) UpsertPapers(ctx context.Context, papers []*quire.Paper) (stats qu
 				if upd, err = tx.PrepareContext(ctx, `UPDATE papers SET version = ?2, title = ?3,
 					authors = ?4, abstract = ?5, categories = ?6, published_at = ?7, updated_at = ?8,
 					comments = ?9, journal_ref = ?10, doi = ?11, license = ?12, project_url = ?13,
-					code_url = ?14, versions = ?15, seq = ?16 WHERE id = ?1`); err != nil {
+					code_url = ?14, versions = ?15, withdrawn_at = ?16, seq = ?17 WHERE id = ?1`); err != nil {
 					return err
 				}
 				defer upd.Close()
@@ -154,7 +156,66 @@ func (db *DB) UpsertPapers(ctx context.Context, papers []*quire.Paper) (stats qu
 func paperArgs(p *quire.Paper) []any {
 	return []any{p.ID, p.Version, p.Title, jsonText(p.Authors), p.Abstract, jsonText(p.Categories),
 		unixOrNull(p.PublishedAt), unixOrNull(p.UpdatedAt), p.Comments, p.JournalRef, p.DOI,
-		p.License, p.ProjectURL, p.CodeURL, jsonText(p.Versions)}
+		p.License, p.ProjectURL, p.CodeURL, jsonText(p.Versions), unixOrNull(p.WithdrawnAt)}
+}
+
+// MarkWithdrawn records that arXiv withdrew the papers paperIDs at at (see
+// quire.PaperStore). Papers already withdrawn keep their date and their
+// place in the change feed, so a harvest that reports them again changes
+// nothing.
+func (db *DB) MarkWithdrawn(ctx context.Context, paperIDs []string, at time.Time) (n int, err error) {
+	defer quire.Wrap(&err, "MarkWithdrawn(%d papers)", len(paperIDs))
+	if err := checkWithdrawal(at); err != nil {
+		return 0, err
+	}
+	ids := lookupIDs(paperIDs)
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	err = db.transact(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `UPDATE papers SET withdrawn_at = ?, seq = ?
+			WHERE id = ? AND withdrawn_at IS NULL`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		seq := seqCounter{tx: tx}
+		when := at.Unix()
+		for _, id := range ids {
+			// Each id takes a position whether or not its row changes;
+			// those left unused are gaps, which feed readers skip.
+			pos, err := seq.next(ctx)
+			if err != nil {
+				return err
+			}
+			res, err := st.ExecContext(ctx, when, pos, id)
+			if err != nil {
+				return err
+			}
+			k, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			n += int(k)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// checkWithdrawal refuses a withdrawal date that is not set or that a
+// paper could not keep (see quire.Paper.Validate).
+func checkWithdrawal(at time.Time) error {
+	if at.IsZero() {
+		return quire.Invalidf("a withdrawal needs a date")
+	}
+	if err := (&quire.Paper{ID: "-", Title: "-", WithdrawnAt: at}).Validate(); err != nil {
+		return quire.Invalidf("withdrawal date %s is outside the years 1-9999", at.UTC().Format(time.RFC3339))
+	}
+	return nil
 }
 
 // seqCounter hands out change-feed positions (papers.seq) within one write

@@ -31,6 +31,10 @@ func Run(t *testing.T, newStore NewStore) {
 		{"UpsertPapersConcurrent", testUpsertPapersConcurrent},
 		{"UpsertPapersLargeBatch", testUpsertPapersLargeBatch},
 		{"UpsertPapersUnstorableDates", testUpsertPapersUnstorableDates},
+		{"MarkWithdrawn", testMarkWithdrawn},
+		{"MarkWithdrawnLists", testMarkWithdrawnLists},
+		{"MarkWithdrawnKeptByUpsert", testMarkWithdrawnKeptByUpsert},
+		{"MarkWithdrawnInvalid", testMarkWithdrawnInvalid},
 		{"DailyEntryRoundTrip", testDailyEntryRoundTrip},
 		{"DailyEntriesNeedPaper", testDailyEntriesNeedPaper},
 		{"DailyEntriesLatestCounts", testDailyEntriesLatestCounts},
@@ -98,6 +102,9 @@ func Run(t *testing.T, newStore NewStore) {
 		{"ClaimDigestsConcurrent", testClaimDigestsConcurrent},
 		{"RetryAndFailDigests", testRetryAndFailDigests},
 		{"DigestInvalid", testDigestInvalid},
+		{"Leases", testLeases},
+		{"LeaseInvalid", testLeaseInvalid},
+		{"LeaseConcurrent", testLeaseConcurrent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
