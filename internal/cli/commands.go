@@ -69,18 +69,22 @@ func migrationPolicy(cfg *config.Config) store.MigrationPolicy {
 
 func bindImport(fs *flag.FlagSet) runFunc {
 	dryRun := fs.Bool("dry-run", false, "parse and check the files without storing anything")
+	restart := fs.Bool("restart", false, "import each file from its start, even where an interrupted import of it stopped")
 	return func(ctx context.Context, env Env, cfg *config.Config, args []string) error {
-		return runImport(ctx, env, cfg, args, *dryRun)
+		return runImport(ctx, env, cfg, args, *dryRun, *restart)
 	}
 }
 
-func runImport(ctx context.Context, env Env, cfg *config.Config, args []string, dryRun bool) error {
+// runImport imports files. An interrupted import of a file (Ctrl-C, a
+// failing database) keeps its position in the store, and the same command
+// resumes there unless the file changed or restart is set.
+func runImport(ctx context.Context, env Env, cfg *config.Config, args []string, dryRun, restart bool) error {
 	if len(args) == 0 {
 		fmt.Fprintln(env.Stderr, "quire import: no files given (see quire import --help)")
 		return ErrUsage
 	}
 	logger := newLogger(env.Stderr, cfg)
-	im := &ingest.Importer{Logger: logger, Progress: env.Stderr, DryRun: dryRun}
+	im := &ingest.Importer{Logger: logger, Progress: env.Stderr, DryRun: dryRun, Restart: restart}
 	var db store.DB
 	if !dryRun {
 		var err error
@@ -89,7 +93,7 @@ func runImport(ctx context.Context, env Env, cfg *config.Config, args []string, 
 			return err
 		}
 		defer db.Close()
-		im.Store = db
+		im.Store, im.Checkpoints = db, db
 	}
 	var failed []string
 	var total ingest.Summary

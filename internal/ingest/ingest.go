@@ -36,6 +36,12 @@ type Importer struct {
 	// DryRun parses and checks every record but stores nothing; the
 	// summary then counts the records that would be written in Parsed.
 	DryRun bool
+	// Checkpoints, when set, keep the position of each file's import, so
+	// that an interrupted import of the same, unchanged file resumes
+	// where it stopped (see Restart).
+	Checkpoints Checkpoints
+	// Restart ignores saved positions.
+	Restart bool
 }
 
 // Summary counts what an import did.
@@ -51,6 +57,9 @@ type Summary struct {
 	// first of them.
 	Skipped  int
 	Problems []Problem
+	// Resumed counts the records an earlier, interrupted import of the
+	// file had stored, which this one passed over.
+	Resumed int
 }
 
 // maxProblems bounds the problems kept in a Summary (all are logged).
@@ -64,6 +73,7 @@ func (s *Summary) Add(o Summary) {
 	s.ParsedPapers += o.ParsedPapers
 	s.ParsedEntries += o.ParsedEntries
 	s.Skipped += o.Skipped
+	s.Resumed += o.Resumed
 	for _, p := range o.Problems {
 		if len(s.Problems) < maxProblems {
 			s.Problems = append(s.Problems, p)
@@ -87,6 +97,9 @@ func (s Summary) String() string {
 			c(e.Inserted), c(e.Updated), c(e.Unchanged))
 	}
 	fmt.Fprintf(&b, "; %s skipped", c(s.Skipped+s.Papers.Skipped+s.Entries.Skipped))
+	if s.Resumed > 0 {
+		fmt.Fprintf(&b, "; resumed after the %s records an interrupted import had stored", c(s.Resumed))
+	}
 	return b.String()
 }
 
@@ -120,15 +133,28 @@ func (im *Importer) ImportFile(ctx context.Context, path string) (Summary, error
 	}
 	defer f.Close()
 	var size int64
+	var file os.FileInfo
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-		size = st.Size()
+		size, file = st.Size(), st
 	}
-	return im.Import(ctx, path, f, size)
+	skip := 0
+	if !im.Restart {
+		if skip, err = im.resumePoint(ctx, path, file); err != nil {
+			return Summary{}, err
+		}
+	}
+	return im.importFrom(ctx, path, f, size, file, skip)
 }
 
 // Import imports a stream named name (for messages and for the day a
 // file's name may carry) of size bytes (0 if unknown).
 func (im *Importer) Import(ctx context.Context, name string, r io.Reader, size int64) (Summary, error) {
+	return im.importFrom(ctx, name, r, size, nil, 0)
+}
+
+// importFrom imports a stream, passing over its first skip records (stored
+// by an interrupted import of file, which keeps the position when set).
+func (im *Importer) importFrom(ctx context.Context, name string, r io.Reader, size int64, file os.FileInfo, skip int) (Summary, error) {
 	counted := &countingReader{r: r}
 	dec, err := decompress(counted)
 	if err != nil {
@@ -143,7 +169,7 @@ func (im *Importer) Import(ctx context.Context, name string, r io.Reader, size i
 	if im.Progress != nil {
 		bar = progress.Start(im.Progress, "importing "+filepath.Base(name), size)
 	}
-	run := &run{im: im, name: name, src: src, counted: counted, bar: bar}
+	run := &run{im: im, name: name, src: src, counted: counted, bar: bar, file: file, skip: skip}
 	sum, err := run.do(ctx)
 	if bar != nil {
 		bar.Finish()

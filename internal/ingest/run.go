@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"quire"
 	"quire/internal/progress"
@@ -25,6 +27,14 @@ type run struct {
 	src     *source
 	counted *countingReader
 	bar     *progress.Bar
+	// file is the file imported, when its position is kept; skip is how
+	// many of its records an interrupted import stored.
+	file os.FileInfo
+	skip int
+
+	consumed  int       // records read and handed to the writer, skipped ones included
+	stored    int       // of those, the records whose papers are stored
+	lastSaved time.Time // when the position was last saved
 
 	sum      Summary
 	papers   []*quire.Paper
@@ -86,12 +96,31 @@ func (r *run) do(parent context.Context) (Summary, error) {
 	if err == nil {
 		err = parent.Err()
 	}
+	// The whole file is in: forget its position. Otherwise keep the
+	// position of what is stored, so that the same command resumes there.
+	if err == nil {
+		err = r.saveCheckpoint(parent, 0, true)
+	} else if serr := r.saveCheckpoint(context.WithoutCancel(parent), r.stored, false); serr != nil {
+		r.im.logger().Warn("saving the import's position", "file", r.name, "error", serr)
+	}
 	return r.sum, err
 }
 
 // read cuts the input into chunks and hands each to a worker and, in order,
-// to the writer.
+// to the writer, after passing over the records an interrupted import
+// stored (read, not parsed).
 func (r *run) read(ctx context.Context, todo, ordered chan<- *chunk) error {
+	for i := 0; i < r.skip; i++ {
+		if _, err := r.src.next(); err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+		if i%chunkRecords == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
 	for {
 		c := &chunk{done: make(chan struct{})}
 		size := 0
@@ -126,8 +155,12 @@ func (r *run) read(ctx context.Context, todo, ordered chan<- *chunk) error {
 	}
 }
 
-// write stores parsed records in batches, in input order.
+// write stores parsed records in batches, in input order, saving the
+// position every few seconds once a batch is stored.
 func (r *run) write(ctx context.Context, ordered <-chan *chunk) error {
+	r.consumed, r.stored = r.skip, r.skip
+	r.sum.Resumed = r.skip
+	r.lastSaved = time.Now()
 	for c := range ordered {
 		select {
 		case <-c.done:
@@ -142,16 +175,28 @@ func (r *run) write(ctx context.Context, ordered <-chan *chunk) error {
 				r.report(prob)
 			}
 		}
+		r.consumed += len(c.recs)
 		if len(r.papers) >= r.batchSize() {
 			if err := r.flush(ctx); err != nil {
 				return err
+			}
+			r.stored = r.consumed
+			if time.Since(r.lastSaved) >= checkpointEvery {
+				if err := r.saveCheckpoint(ctx, r.stored, false); err != nil {
+					return err
+				}
+				r.lastSaved = time.Now()
 			}
 		}
 		if r.bar != nil {
 			r.bar.Set(atomic.LoadInt64(&r.counted.n), int64(r.sum.Read))
 		}
 	}
-	return r.flush(ctx)
+	if err := r.flush(ctx); err != nil {
+		return err
+	}
+	r.stored = r.consumed
+	return nil
 }
 
 // flush writes the pending papers, then the entries that refer to them, in
