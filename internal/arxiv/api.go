@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -252,39 +251,12 @@ func (c *APIClient) get(ctx context.Context, u string) (status int, body []byte,
 	var notBefore time.Time
 	defer func() { c.gate.release(notBefore) }()
 
-	actx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(actx, http.MethodGet, u, nil)
-	if err != nil {
-		return 0, nil, fmt.Errorf("arXiv API request: %w", err)
+	status, body, err = get(ctx, c.http, c.timeout, u, c.userAgent, "application/atom+xml", maxAPIBody, "arXiv API request")
+	var te *transientError
+	if errors.As(err, &te) && te.hasAfter {
+		notBefore = time.Now().Add(te.after)
 	}
-	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Accept", "application/atom+xml")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return 0, nil, fmt.Errorf("arXiv API request: %w", ctx.Err())
-		}
-		return 0, nil, &transientError{err: err}
-	}
-	defer resp.Body.Close()
-	body, err = io.ReadAll(io.LimitReader(resp.Body, maxAPIBody+1))
-	switch {
-	case err != nil && ctx.Err() != nil:
-		return 0, nil, fmt.Errorf("arXiv API request: %w", ctx.Err())
-	case err != nil:
-		return 0, nil, &transientError{err: fmt.Errorf("reading the response: %w", err)}
-	case len(body) > maxAPIBody:
-		return 0, nil, &badResponseError{cause: fmt.Errorf("the response is larger than %d bytes", maxAPIBody)}
-	}
-	if reason := busy(resp.StatusCode, body); reason != "" {
-		te := &transientError{err: errors.New(reason)}
-		if te.after, te.hasAfter = retryAfter(resp.Header.Get("Retry-After")); te.hasAfter {
-			notBefore = time.Now().Add(te.after)
-		}
-		return 0, nil, te
-	}
-	return resp.StatusCode, body, nil
+	return status, body, err
 }
 
 // busy tells whether a response says to come back later, and why: 429, a

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -343,35 +342,5 @@ func (h *Harvester) get(ctx context.Context, u string) (status int, body []byte,
 	}
 	defer func() { h.next = time.Now().Add(h.minInterval) }()
 
-	actx, cancel := context.WithTimeout(ctx, h.timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(actx, http.MethodGet, u, nil)
-	if err != nil {
-		return 0, nil, fmt.Errorf("arXiv harvest request: %w", err)
-	}
-	req.Header.Set("User-Agent", h.userAgent)
-	req.Header.Set("Accept", "text/xml, application/xml")
-	resp, err := h.http.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return 0, nil, fmt.Errorf("arXiv harvest: %w", ctx.Err())
-		}
-		return 0, nil, &transientError{err: err}
-	}
-	defer resp.Body.Close()
-	body, err = io.ReadAll(io.LimitReader(resp.Body, maxOAIBody+1))
-	switch {
-	case err != nil && ctx.Err() != nil:
-		return 0, nil, fmt.Errorf("arXiv harvest: %w", ctx.Err())
-	case err != nil:
-		return 0, nil, &transientError{err: fmt.Errorf("reading the response: %w", err)}
-	case len(body) > maxOAIBody:
-		return 0, nil, &badResponseError{cause: fmt.Errorf("the response is larger than %d bytes", maxOAIBody)}
-	}
-	if reason := busy(resp.StatusCode, body); reason != "" {
-		te := &transientError{err: errors.New(reason)}
-		te.after, te.hasAfter = retryAfter(resp.Header.Get("Retry-After"))
-		return 0, nil, te
-	}
-	return resp.StatusCode, body, nil
+	return get(ctx, h.http, h.timeout, u, h.userAgent, "text/xml, application/xml", maxOAIBody, "arXiv harvest")
 }

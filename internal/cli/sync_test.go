@@ -34,16 +34,22 @@ func replayOAI(t *testing.T, failAt *atomic.Int32) *httptest.Server {
 			http.Error(w, "interrupted", http.StatusBadRequest)
 			return
 		}
-		b, err := os.ReadFile(filepath.Join("../arxiv/testdata/oai", name))
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
-		w.Write(b)
+		serveOAIFixture(w, name)
 	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// serveOAIFixture answers with the recorded OAI-PMH response name, from
+// internal/arxiv/testdata/oai.
+func serveOAIFixture(w http.ResponseWriter, name string) {
+	b, err := os.ReadFile(filepath.Join("../arxiv/testdata/oai", name))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	w.Write(b)
 }
 
 // TestSync harvests the replayed pages into a database; interrupted at

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -63,13 +62,7 @@ func startHeldOAI(t *testing.T) *heldOAI {
 		default:
 			name = "error_badResumptionToken.xml"
 		}
-		b, err := os.ReadFile(filepath.Join("../arxiv/testdata/oai", name))
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
-		w.Write(b)
+		serveOAIFixture(w, name)
 	}))
 	t.Cleanup(o.Close)
 	return o

@@ -56,10 +56,15 @@ func (h *Handler) resetLink(a *quire.Account) string {
 }
 
 // sendAccountMail sends the template name ("verify" or "reset") to a.
-// It waits for the SMTP server's answer, within a bound, so that the
-// page can say whether the message went out.
 func (h *Handler) sendAccountMail(ctx context.Context, a *quire.Account, name, subject, link string, valid time.Duration) error {
 	data := accountMail{Username: a.Username, Email: a.Email, Site: h.comm.opts.BaseURL, Link: link, Valid: humanDuration(valid)}
+	return h.sendMail(ctx, netmail.Address{Name: a.Username, Address: a.Email}, name, subject, data)
+}
+
+// sendMail sends the mail templates name.txt and name.html, executed with
+// data, to one address. It waits for the SMTP server's answer, within a
+// bound, so that the page can say whether the message went out.
+func (h *Handler) sendMail(ctx context.Context, to netmail.Address, name, subject string, data any) error {
 	var text, html bytes.Buffer
 	if err := mailText.ExecuteTemplate(&text, name+".txt", data); err != nil {
 		return err
@@ -71,7 +76,7 @@ func (h *Handler) sendAccountMail(ctx context.Context, a *quire.Account, name, s
 	defer cancel()
 	return h.comm.opts.Mail.Send(ctx, &mail.Message{
 		From:    h.comm.opts.MailFrom,
-		To:      netmail.Address{Name: a.Username, Address: a.Email},
+		To:      to,
 		Subject: subject,
 		Text:    text.String(),
 		HTML:    html.String(),

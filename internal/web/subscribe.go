@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,7 +15,6 @@ import (
 	"quire/internal/auth"
 	"quire/internal/digest"
 	"quire/internal/httperr"
-	"quire/internal/mail"
 )
 
 // Digest subscriptions need no account: anyone may ask for digests at an
@@ -196,22 +194,7 @@ func (h *Handler) sendSubscriptionMail(ctx context.Context, s *quire.Subscriptio
 		data.Link = h.comm.links.Confirm(s.ID)
 		data.Valid = strconv.Itoa(int(digest.ConfirmTTL/(24*time.Hour))) + " days"
 	}
-	var text, html bytes.Buffer
-	if err := mailText.ExecuteTemplate(&text, name+".txt", data); err != nil {
-		return err
-	}
-	if err := mailHTML.ExecuteTemplate(&html, name+".html", data); err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	return h.comm.opts.Mail.Send(ctx, &mail.Message{
-		From:    h.comm.opts.MailFrom,
-		To:      netmail.Address{Address: s.Email},
-		Subject: subject,
-		Text:    text.String(),
-		HTML:    html.String(),
-	})
+	return h.sendMail(ctx, netmail.Address{Address: s.Email}, name, subject, data)
 }
 
 // subscriptionMail is the data of the subscription mail templates.
