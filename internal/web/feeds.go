@@ -16,7 +16,6 @@ import (
 	"quire"
 	"quire/internal/feed"
 	"quire/internal/search"
-	"quire/internal/trending"
 )
 
 // The feeds of the site. Every list has an Atom and an RSS feed at its
@@ -259,26 +258,13 @@ func (h *Handler) fillListFeed(r *http.Request, f *feed.Feed, p quire.Period, lq
 
 // trendingFeed serves the papers of the trending page, in its order.
 func (h *Handler) trendingFeed(r *http.Request) (*feed.Feed, error) {
-	now := h.now()
-	items, _, err := h.store.FindDailyItems(r.Context(), quire.DailyFilter{
-		From:  quire.TruncateDay(trending.WindowStart(now)),
-		To:    quire.TruncateDay(now).AddDate(0, 0, 1),
-		Sort:  quire.SortUpvotes,
-		Limit: maxTrendingCandidates,
-	})
+	ranked, err := h.trendingItems(r.Context())
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*quire.DailyItem, len(items))
-	cands := make([]trending.Item, len(items))
-	for i, it := range items {
-		byID[it.Paper.ID] = it
-		cands[i] = trending.FromEntry(&it.Entry)
-	}
-	ranked := trending.Rank(cands, now)
 	f := newFeed(r, "Trending papers", "The papers readers upvote and discuss most this week.", "/papers/trending")
 	for _, it := range ranked[:min(len(ranked), feed.MaxEntries)] {
-		f.Entries = append(f.Entries, itemEntry(byID[it.ID]))
+		f.Entries = append(f.Entries, itemEntry(it))
 	}
 	return f, nil
 }
