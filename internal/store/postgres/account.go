@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // accountColumns are the accounts columns in the order accountScan reads them.
@@ -51,7 +52,7 @@ func (db *DB) CreateAccount(ctx context.Context, in *quire.Account) (_ *quire.Ac
 	a := *in
 	a.ID = 0
 	a.Normalize()
-	a.CreatedAt = orNow(a.CreatedAt)
+	a.CreatedAt = input.OrNow(a.CreatedAt)
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
@@ -121,7 +122,7 @@ func (db *DB) findAccount(ctx context.Context, cond string, arg any) (*quire.Acc
 // oldest first.
 func (db *DB) ListAccounts(ctx context.Context, limit, offset int) (_ []*quire.Account, err error) {
 	defer quire.Wrap(&err, "ListAccounts(%d, %d)", limit, offset)
-	if err := checkLimit(limit); err != nil {
+	if err := input.CheckLimit(limit); err != nil {
 		return nil, err
 	}
 	rows, err := db.pool.Query(ctx, `SELECT `+columns("", accountColumns)+` FROM accounts ORDER BY id LIMIT $1 OFFSET $2`,
@@ -135,7 +136,7 @@ func (db *DB) ListAccounts(ctx context.Context, limit, offset int) (_ []*quire.A
 // SetPasswordHash replaces an account's password hash.
 func (db *DB) SetPasswordHash(ctx context.Context, accountID int64, hash string) (err error) {
 	defer quire.Wrap(&err, "SetPasswordHash(%d)", accountID)
-	if hash == "" || len(hash) > quire.MaxPasswordHashLen || !isText(hash) {
+	if hash == "" || len(hash) > quire.MaxPasswordHashLen || !input.IsText(hash) {
 		return quire.Invalidf("the password hash is empty, longer than %d bytes or not text", quire.MaxPasswordHashLen)
 	}
 	return db.updateAccount(ctx, accountID, `password_hash = $1`, hash)
@@ -144,7 +145,7 @@ func (db *DB) SetPasswordHash(ctx context.Context, accountID int64, hash string)
 // SetEmailVerified records when the account's address was confirmed.
 func (db *DB) SetEmailVerified(ctx context.Context, accountID int64, at time.Time) (err error) {
 	defer quire.Wrap(&err, "SetEmailVerified(%d)", accountID)
-	if err := checkTime(at); err != nil {
+	if err := input.CheckTime(at); err != nil {
 		return err
 	}
 	return db.updateAccount(ctx, accountID, `email_verified_at = $1`, timeOrNull(stamp(at)))
@@ -187,27 +188,10 @@ func activeAccount(ctx context.Context, tx pgx.Tx, id int64) (string, error) {
 	return name, nil
 }
 
-// orNow is t, or the current time when t is zero, at the precision stores
-// keep (whole seconds, in UTC), so that both backends return the same times.
-func orNow(t time.Time) time.Time {
-	if t.IsZero() {
-		t = time.Now()
-	}
-	return t.UTC().Truncate(time.Second)
-}
-
 // stamp is t at the precision stores keep; the zero time stays zero.
 func stamp(t time.Time) time.Time {
 	if t.IsZero() {
 		return t
 	}
 	return t.UTC().Truncate(time.Second)
-}
-
-// checkTime refuses a time PostgreSQL cannot keep as the other backend does.
-func checkTime(t time.Time) error {
-	if !t.IsZero() && (t.Year() < 1 || t.Year() > 9999) {
-		return quire.Invalidf("the time %v is outside the years 1-9999", t)
-	}
-	return nil
 }

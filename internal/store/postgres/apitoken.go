@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // tokenColumns are the api_tokens columns in the order tokenScan reads them.
@@ -39,7 +40,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, in *quire.APIToken) (_ *quire.
 	t := *in
 	t.ID = 0
 	t.Normalize()
-	t.CreatedAt = orNow(t.CreatedAt)
+	t.CreatedAt = input.OrNow(t.CreatedAt)
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
@@ -102,23 +103,23 @@ func (db *DB) FindAPIToken(ctx context.Context, hash []byte) (_ *quire.APIToken,
 // RevokeAPIToken revokes one of an account's tokens.
 func (db *DB) RevokeAPIToken(ctx context.Context, accountID, tokenID int64, at time.Time) (err error) {
 	defer quire.Wrap(&err, "RevokeAPIToken(%d, %d)", accountID, tokenID)
-	if err := checkTime(at); err != nil {
+	if err := input.CheckTime(at); err != nil {
 		return err
 	}
 	// A revoked token keeps its first revocation time.
 	tag, err := db.pool.Exec(ctx, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $1)
-		WHERE id = $2 AND account_id = $3`, orNow(at), tokenID, accountID)
+		WHERE id = $2 AND account_id = $3`, input.OrNow(at), tokenID, accountID)
 	return mustAffect(tag, err, quire.NotFoundf("You have no API token %d.", tokenID))
 }
 
 // TouchAPIToken records that a token was used.
 func (db *DB) TouchAPIToken(ctx context.Context, tokenID int64, at time.Time) (err error) {
 	defer quire.Wrap(&err, "TouchAPIToken(%d)", tokenID)
-	if err := checkTime(at); err != nil {
+	if err := input.CheckTime(at); err != nil {
 		return err
 	}
 	// greatest() ignores NULL: a first use takes the new time.
 	_, err = db.pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = greatest(last_used_at, $1) WHERE id = $2`,
-		orNow(at), tokenID)
+		input.OrNow(at), tokenID)
 	return err
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // commentSelect reads comments with their authors' names, in the order
@@ -121,7 +122,7 @@ func (db *DB) FindComment(ctx context.Context, id int64) (_ *quire.Comment, err 
 // FindComments returns every comment on a paper, in order of creation.
 func (db *DB) FindComments(ctx context.Context, paperID string) (_ []*quire.Comment, err error) {
 	defer quire.Wrap(&err, "FindComments(%q)", paperID)
-	if !paperIDOK(paperID) {
+	if !input.PaperIDOK(paperID) {
 		return []*quire.Comment{}, nil
 	}
 	// Ids grow with every insert and a reply is stored after its parent,
@@ -141,7 +142,7 @@ func (db *DB) EditComment(ctx context.Context, id, accountID int64, body string,
 	if err != nil {
 		return nil, err
 	}
-	if err := checkTime(at); err != nil {
+	if err := input.CheckTime(at); err != nil {
 		return nil, err
 	}
 	var c *quire.Comment
@@ -160,7 +161,7 @@ func (db *DB) EditComment(ctx context.Context, id, accountID int64, body string,
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE comments SET body = $1, edited_at = $2 WHERE id = $3`,
-			body, orNow(at), id); err != nil {
+			body, input.OrNow(at), id); err != nil {
 			return err
 		}
 		c, err = scanComment(tx.QueryRow(ctx, commentSelect+` WHERE c.id = $1`, id))
@@ -176,7 +177,7 @@ func (db *DB) EditComment(ctx context.Context, id, accountID int64, body string,
 // thread (see quire.CommentStore).
 func (db *DB) DeleteComment(ctx context.Context, id, accountID int64, at time.Time) (err error) {
 	defer quire.Wrap(&err, "DeleteComment(%d, %d)", id, accountID)
-	if err := checkTime(at); err != nil {
+	if err := input.CheckTime(at); err != nil {
 		return err
 	}
 	return db.transact(ctx, func(tx pgx.Tx) error {
@@ -188,7 +189,7 @@ func (db *DB) DeleteComment(ctx context.Context, id, accountID int64, at time.Ti
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE comments SET body = '', deleted_at = $1 WHERE id = $2`,
-			orNow(at), id); err != nil {
+			input.OrNow(at), id); err != nil {
 			return err
 		}
 		if old.Visible() {

@@ -6,6 +6,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // Community writes that change what the change feed reports (votes, visible
@@ -30,7 +31,7 @@ type totals struct{ votes, comments int }
 
 // findTotals returns the displayed counts of the known papers among ids.
 func findTotals(ctx context.Context, q querier, ids []string) (map[string]totals, error) {
-	want := lookupIDs(ids)
+	want := input.LookupIDs(ids)
 	m := make(map[string]totals, len(want))
 	if len(want) == 0 {
 		return m, nil
@@ -72,8 +73,3 @@ func paperExists(ctx context.Context, tx pgx.Tx, id string) error {
 
 // errNoPaper is the error for a paper id the catalogue does not hold.
 var errNoPaper = quire.NotFoundf("This paper is not in the catalogue.")
-
-// paperIDOK reports whether id can be a stored paper's id: stores keep ids
-// normalised (quire.Paper.Normalize), so an id that normalisation would
-// change (one holding a NUL, which PostgreSQL refuses) is unknown.
-func paperIDOK(id string) bool { return id != "" && quire.OneLine(id) == id }

@@ -4,14 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // digestColumns are the columns of digests d and subscriptions s in the
@@ -43,49 +42,6 @@ func scanDigest(row pgx.Row) (*quire.Digest, error) {
 	return d, nil
 }
 
-// Limits on what a digest row keeps.
-const (
-	maxPeriodKeyLen = 64
-	// maxMessageIDLen is the longest line RFC 5322 allows.
-	maxMessageIDLen = 998
-	// maxDigestErrorLen bounds a kept error; SMTP replies can be long.
-	maxDigestErrorLen = 1000
-	maxSectionTitle   = 200
-)
-
-// checkDigest refuses a digest that cannot be queued as it is.
-func checkDigest(d *quire.Digest) error {
-	if d.SubscriptionID <= 0 {
-		return quire.Invalidf("a digest needs a subscription, not %d", d.SubscriptionID)
-	}
-	if d.PeriodKey == "" || len(d.PeriodKey) > maxPeriodKeyLen || quire.OneLine(d.PeriodKey) != d.PeriodKey {
-		return quire.Invalidf("digest period key %q is empty, longer than %d bytes or not one line", d.PeriodKey, maxPeriodKeyLen)
-	}
-	if len(d.PaperIDs) > quire.MaxDigestPapers {
-		return quire.Invalidf("a digest has at most %d papers, not %d", quire.MaxDigestPapers, len(d.PaperIDs))
-	}
-	for _, id := range d.PaperIDs {
-		if !paperIDOK(id) {
-			return quire.Invalidf("digest paper id %q is not a paper id", id)
-		}
-	}
-	n := 0
-	for _, s := range d.Sections {
-		if s.Count < 0 || len(s.Title) > maxSectionTitle || !isText(s.Title) {
-			return quire.Invalidf("digest section %q has a negative count or a title that is not text of at most %d bytes",
-				s.Title, maxSectionTitle)
-		}
-		n += s.Count
-	}
-	if len(d.Sections) > 0 && n != len(d.PaperIDs) {
-		return quire.Invalidf("the digest's sections count %d papers, but it has %d", n, len(d.PaperIDs))
-	}
-	if err := checkTime(d.CreatedAt); err != nil {
-		return err
-	}
-	return nil
-}
-
 // sectionsJSON encodes sections; they hold only strings and numbers.
 func sectionsJSON(s []quire.DigestSection) string {
 	if len(s) == 0 {
@@ -96,21 +52,6 @@ func sectionsJSON(s []quire.DigestSection) string {
 		panic(err)
 	}
 	return string(b)
-}
-
-// errorText makes an error message storable: valid text, at most
-// maxDigestErrorLen bytes. It comes from outside (an SMTP server's reply),
-// so it is cut rather than refused.
-func errorText(s string) string {
-	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
-	if len(s) <= maxDigestErrorLen {
-		return s
-	}
-	s = s[:maxDigestErrorLen]
-	for !utf8.ValidString(s) {
-		s = s[:len(s)-1]
-	}
-	return s
 }
 
 // EnqueueDigests stores new digests, pending from their CreatedAt (or now),
@@ -124,11 +65,11 @@ func errorText(s string) string {
 func (db *DB) EnqueueDigests(ctx context.Context, digests []*quire.Digest) (n int, err error) {
 	defer quire.Wrap(&err, "EnqueueDigests(%d digests)", len(digests))
 	for _, d := range digests {
-		if err := checkDigest(d); err != nil {
+		if err := input.CheckDigest(d); err != nil {
 			return 0, err
 		}
 	}
-	now := orNow(time.Time{})
+	now := input.OrNow(time.Time{})
 	err = db.transact(ctx, func(tx pgx.Tx) error {
 		n = 0
 		for _, d := range digests {
@@ -140,7 +81,7 @@ func (db *DB) EnqueueDigests(ctx context.Context, digests []*quire.Digest) (n in
 			}
 			created := now
 			if !d.CreatedAt.IsZero() {
-				created = orNow(d.CreatedAt)
+				created = input.OrNow(d.CreatedAt)
 			}
 			tag, err := tx.Exec(ctx, `INSERT INTO digests (subscription_id, period_key, paper_ids, sections,
 					next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $5)
@@ -193,7 +134,7 @@ func papersExist(ctx context.Context, tx pgx.Tx, ids []string) error {
 func (db *DB) FindGivenPapers(ctx context.Context, subscriptionID int64, paperIDs []string) (_ map[string]bool, err error) {
 	defer quire.Wrap(&err, "FindGivenPapers(%d, %d ids)", subscriptionID, len(paperIDs))
 	given := map[string]bool{}
-	want := lookupIDs(paperIDs)
+	want := input.LookupIDs(paperIDs)
 	if len(want) == 0 {
 		return given, nil
 	}
@@ -210,18 +151,6 @@ func (db *DB) FindGivenPapers(ctx context.Context, subscriptionID int64, paperID
 		given[id] = true
 	}
 	return given, nil
-}
-
-// checkClaim checks ClaimDigests' arguments: a lease under a second would
-// not outlast the second-precision times the store keeps.
-func checkClaim(now time.Time, lease time.Duration, limit int) error {
-	if err := checkLimit(limit); err != nil {
-		return err
-	}
-	if lease < time.Second {
-		return quire.Invalidf("a digest lease lasts at least a second, not %v", lease)
-	}
-	return checkTime(now)
 }
 
 // leaseEnd is when a lease of length lease taken at now ends, rounded up to
@@ -242,7 +171,7 @@ func leaseEnd(now time.Time, lease time.Duration) time.Time {
 // (READ COMMITTED), and is then no longer due.
 func (db *DB) ClaimDigests(ctx context.Context, now time.Time, lease time.Duration, limit int) (_ []*quire.Digest, err error) {
 	defer quire.Wrap(&err, "ClaimDigests(%d)", limit)
-	if err := checkClaim(now, lease, limit); err != nil {
+	if err := input.CheckClaim(now, lease, limit); err != nil {
 		return nil, err
 	}
 	if now.IsZero() {
@@ -287,10 +216,10 @@ func (db *DB) ClaimDigests(ctx context.Context, now time.Time, lease time.Durati
 // of kind quire.ErrConflict.
 func (db *DB) MarkDigestSent(ctx context.Context, id int64, messageID string, at time.Time) (err error) {
 	defer quire.Wrap(&err, "MarkDigestSent(%d)", id)
-	if len(messageID) > maxMessageIDLen || !isText(messageID) {
-		return quire.Invalidf("message id is longer than %d bytes or not text", maxMessageIDLen)
+	if len(messageID) > input.MaxMessageIDLen || !input.IsText(messageID) {
+		return quire.Invalidf("message id is longer than %d bytes or not text", input.MaxMessageIDLen)
 	}
-	if err := checkTime(at); err != nil {
+	if err := input.CheckTime(at); err != nil {
 		return err
 	}
 	// The mark is committed without waiting for the WAL flush: a database
@@ -304,7 +233,7 @@ func (db *DB) MarkDigestSent(ctx context.Context, id int64, messageID string, at
 		}
 		tag, err := tx.Exec(ctx, `UPDATE digests
 			SET status = 'sent', message_id = $1, sent_at = $2, lease_until = NULL
-			WHERE id = $3 AND status = 'sending'`, messageID, orNow(at), id)
+			WHERE id = $3 AND status = 'sending'`, messageID, input.OrNow(at), id)
 		if err != nil || tag.RowsAffected() > 0 {
 			return err
 		}
@@ -318,12 +247,12 @@ func (db *DB) MarkDigestSent(ctx context.Context, id int64, messageID string, at
 // end of the transaction. Attempts stays as the claim counted it.
 func (db *DB) RetryDigest(ctx context.Context, id int64, next time.Time, lastError string) (err error) {
 	defer quire.Wrap(&err, "RetryDigest(%d)", id)
-	if err := checkTime(next); err != nil {
+	if err := input.CheckTime(next); err != nil {
 		return err
 	}
 	return db.moveDigest(ctx, id, "retried", `UPDATE digests
 		SET status = 'pending', next_attempt_at = $1, last_error = $2, lease_until = NULL, message_id = '', sent_at = NULL
-		WHERE id = $3 AND status IN ('sending', 'sent')`, orNow(next), errorText(lastError), id)
+		WHERE id = $3 AND status IN ('sending', 'sent')`, input.OrNow(next), input.ErrorText(lastError), id)
 }
 
 // FailDigest gives a digest up with its error; suppress also suppresses its
@@ -331,14 +260,14 @@ func (db *DB) RetryDigest(ctx context.Context, id int64, next time.Time, lastErr
 // be given up; one given up already is an error of kind quire.ErrConflict.
 func (db *DB) FailDigest(ctx context.Context, id int64, lastError string, suppress bool, at time.Time) (err error) {
 	defer quire.Wrap(&err, "FailDigest(%d)", id)
-	if err := checkTime(at); err != nil {
+	if err := input.CheckTime(at); err != nil {
 		return err
 	}
 	return db.transact(ctx, func(tx pgx.Tx) error {
 		var sub int64
 		err := tx.QueryRow(ctx, `UPDATE digests SET status = 'failed', last_error = $1, lease_until = NULL
 			WHERE id = $2 AND status IN ('pending', 'sending', 'sent') RETURNING subscription_id`,
-			errorText(lastError), id).Scan(&sub)
+			input.ErrorText(lastError), id).Scan(&sub)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return digestStateError(ctx, tx, id, "given up")
 		}
@@ -346,7 +275,7 @@ func (db *DB) FailDigest(ctx context.Context, id int64, lastError string, suppre
 			return err
 		}
 		if _, err = tx.Exec(ctx, `UPDATE subscriptions SET suppressed_at = $1, updated_at = $1
-			WHERE id = $2 AND suppressed_at IS NULL`, orNow(at), sub); err != nil {
+			WHERE id = $2 AND suppressed_at IS NULL`, input.OrNow(at), sub); err != nil {
 			return err
 		}
 		// The address's other queued digests go with it.
@@ -395,7 +324,7 @@ func (db *DB) FindDigest(ctx context.Context, id int64) (_ *quire.Digest, err er
 // DigestStats counts the digests of a period by status.
 func (db *DB) DigestStats(ctx context.Context, periodKey string) (st quire.DigestRunStats, err error) {
 	defer quire.Wrap(&err, "DigestStats(%q)", periodKey)
-	if !isText(periodKey) {
+	if !input.IsText(periodKey) {
 		return st, nil // no period has such a key
 	}
 	rows, err := db.pool.Query(ctx, `SELECT status, count(*) FROM digests WHERE period_key = $1 GROUP BY status`, periodKey)

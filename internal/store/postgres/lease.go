@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // AcquireLease takes or extends the lease name for holder (see
@@ -18,7 +19,7 @@ import (
 // update happened.
 func (db *DB) AcquireLease(ctx context.Context, name, holder string, ttl time.Duration, now time.Time) (ok bool, err error) {
 	defer quire.Wrap(&err, "AcquireLease(%q, %q)", name, holder)
-	if err := checkLease(name, holder, ttl, now); err != nil {
+	if err := input.CheckLease(name, holder, ttl, now); err != nil {
 		return false, err
 	}
 	var got string
@@ -35,24 +36,9 @@ func (db *DB) AcquireLease(ctx context.Context, name, holder string, ttl time.Du
 // ReleaseLease frees the lease name if holder holds it.
 func (db *DB) ReleaseLease(ctx context.Context, name, holder string) (err error) {
 	defer quire.Wrap(&err, "ReleaseLease(%q, %q)", name, holder)
-	if !storable(name) || !storable(holder) {
+	if !input.Storable(name) || !input.Storable(holder) {
 		return quire.Invalidf("a lease needs a name and a holder of valid text")
 	}
 	_, err = db.pool.Exec(ctx, `DELETE FROM leases WHERE name = $1 AND holder = $2`, name, holder)
 	return err
-}
-
-// checkLease checks AcquireLease's arguments: a lease under a second would
-// not outlast the second-precision ends the backends agree on.
-func checkLease(name, holder string, ttl time.Duration, now time.Time) error {
-	if !storable(name) || !storable(holder) {
-		return quire.Invalidf("a lease needs a name and a holder of valid text")
-	}
-	if ttl < time.Second {
-		return quire.Invalidf("a lease lasts at least a second, not %v", ttl)
-	}
-	if now.IsZero() {
-		return quire.Invalidf("a lease needs the time it is taken at")
-	}
-	return checkTime(now.Add(ttl))
 }

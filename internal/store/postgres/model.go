@@ -3,11 +3,11 @@ package postgres
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // SaveModel stores an embedding model, replacing one of the same name. Its
@@ -15,7 +15,7 @@ import (
 // saving.
 func (db *DB) SaveModel(ctx context.Context, m *quire.Model) (err error) {
 	defer quire.Wrap(&err, "SaveModel(%q)", m.Name)
-	if err := checkModel(m); err != nil {
+	if err := input.CheckModel(m); err != nil {
 		return err
 	}
 	data := m.Data
@@ -26,37 +26,15 @@ func (db *DB) SaveModel(ctx context.Context, m *quire.Model) (err error) {
 		VALUES ($1, $2, $3, $4)
 		ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, data = excluded.data,
 			created_at = excluded.created_at`,
-		m.Name, m.Kind, data, modelTime(m.CreatedAt))
+		m.Name, m.Kind, data, input.OrNow(m.CreatedAt))
 	return err
-}
-
-// checkModel refuses a model that a store cannot keep as it is.
-func checkModel(m *quire.Model) error {
-	if !storable(m.Name) {
-		return quire.Invalidf("model name %q is empty or not valid text", m.Name)
-	}
-	if !storable(m.Kind) {
-		return quire.Invalidf("model %q has a kind %q that is empty or not valid text", m.Name, m.Kind)
-	}
-	if !m.CreatedAt.IsZero() && (m.CreatedAt.Year() < 1 || m.CreatedAt.Year() > 9999) {
-		return quire.Invalidf("model %q has a creation time outside the years 1-9999", m.Name)
-	}
-	return nil
-}
-
-// modelTime is the creation time a model is stored with.
-func modelTime(t time.Time) time.Time {
-	if t.IsZero() {
-		t = time.Now()
-	}
-	return t.UTC().Truncate(time.Second)
 }
 
 // FindModel returns the model with name, or an error of kind
 // quire.ErrNotFound.
 func (db *DB) FindModel(ctx context.Context, name string) (_ *quire.Model, err error) {
 	defer quire.Wrap(&err, "FindModel(%q)", name)
-	if !storable(name) {
+	if !input.Storable(name) {
 		return nil, quire.ErrNotFound
 	}
 	m := &quire.Model{}

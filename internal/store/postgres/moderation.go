@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // moderate runs one moderation action in a transaction: it checks m, runs fn,
@@ -21,7 +22,7 @@ import (
 func (db *DB) moderate(ctx context.Context, m quire.Moderation, feed bool, kind, target string,
 	fn func(tx pgx.Tx, at time.Time) (action string, err error)) error {
 	m.Normalize()
-	m.At = orNow(m.At)
+	m.At = input.OrNow(m.At)
 	if err := m.Validate(); err != nil {
 		return err
 	}
@@ -77,7 +78,7 @@ func hiddenAt(hidden bool, at time.Time) any {
 // SetPaperHidden hides a paper from every list, or shows it again.
 func (db *DB) SetPaperHidden(ctx context.Context, paperID string, hidden bool, m quire.Moderation) (err error) {
 	defer quire.Wrap(&err, "SetPaperHidden(%q, %v)", paperID, hidden)
-	if !paperIDOK(paperID) {
+	if !input.PaperIDOK(paperID) {
 		return errNoPaper
 	}
 	return db.moderate(ctx, m, true, quire.TargetPaper, paperID, func(tx pgx.Tx, at time.Time) (string, error) {
@@ -100,7 +101,7 @@ func (db *DB) SetPaperHidden(ctx context.Context, paperID string, hidden bool, m
 // SetEntryHidden hides one daily entry, or shows it again.
 func (db *DB) SetEntryHidden(ctx context.Context, day time.Time, paperID string, hidden bool, m quire.Moderation) (err error) {
 	defer quire.Wrap(&err, "SetEntryHidden(%s, %q, %v)", dayOf(day).Format(quire.DayLayout), paperID, hidden)
-	if !paperIDOK(paperID) {
+	if !input.PaperIDOK(paperID) {
 		return errNoPaper
 	}
 	d := dayOf(day)
@@ -201,7 +202,7 @@ func (db *DB) SetAccountRole(ctx context.Context, accountID int64, role quire.Ro
 func (db *DB) FindHiddenPapers(ctx context.Context, paperIDs []string) (_ map[string]time.Time, err error) {
 	defer quire.Wrap(&err, "FindHiddenPapers(%d ids)", len(paperIDs))
 	hidden := map[string]time.Time{}
-	want := lookupIDs(paperIDs)
+	want := input.LookupIDs(paperIDs)
 	if len(want) == 0 {
 		return hidden, nil
 	}
@@ -224,7 +225,7 @@ func (db *DB) FindHiddenPapers(ctx context.Context, paperIDs []string) (_ map[st
 // ListAudit returns a page of the audit log, newest first.
 func (db *DB) ListAudit(ctx context.Context, limit, offset int) (_ []*quire.AuditEntry, err error) {
 	defer quire.Wrap(&err, "ListAudit(%d, %d)", limit, offset)
-	if err := checkLimit(limit); err != nil {
+	if err := input.CheckLimit(limit); err != nil {
 		return nil, err
 	}
 	rows, err := db.pool.Query(ctx, `SELECT l.id, coalesce(l.actor_id, 0), coalesce(a.username, ''), l.action,

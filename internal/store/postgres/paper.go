@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // paperColumns are the papers columns in the order paperScan reads them and
@@ -178,7 +179,7 @@ func (db *DB) MarkWithdrawn(ctx context.Context, paperIDs []string, at time.Time
 	if err := (&quire.Paper{ID: "-", Title: "-", WithdrawnAt: at}).Validate(); err != nil {
 		return 0, quire.Invalidf("withdrawal date %s is outside the years 1-9999", at.UTC().Format(time.RFC3339))
 	}
-	ids := lookupIDs(paperIDs)
+	ids := input.LookupIDs(paperIDs)
 	if len(ids) == 0 {
 		return 0, nil
 	}

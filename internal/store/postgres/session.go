@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // CreateSession stores a new session (see quire.SessionStore).
@@ -31,11 +32,11 @@ func (db *DB) CreateSession(ctx context.Context, in *quire.Session) (err error) 
 // prepareSession copies a session, fills its default times and validates it.
 func prepareSession(in *quire.Session) (*quire.Session, error) {
 	s := *in
-	s.CreatedAt = orNow(s.CreatedAt)
+	s.CreatedAt = input.OrNow(s.CreatedAt)
 	if s.LastSeenAt.IsZero() {
 		s.LastSeenAt = s.CreatedAt
 	}
-	s.LastSeenAt = orNow(s.LastSeenAt)
+	s.LastSeenAt = input.OrNow(s.LastSeenAt)
 	s.ExpiresAt = stamp(s.ExpiresAt)
 	return &s, s.Validate()
 }
@@ -55,7 +56,7 @@ func (db *DB) FindSession(ctx context.Context, tokenHash []byte, now time.Time) 
 			`+columns("a", accountColumns)+`
 		FROM sessions s JOIN accounts a ON a.id = s.account_id
 		WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL`,
-		tokenHash, orNow(now)).Scan(dest...)
+		tokenHash, input.OrNow(now)).Scan(dest...)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil, quire.ErrNotFound
 	}
@@ -70,10 +71,10 @@ func (db *DB) FindSession(ctx context.Context, tokenHash []byte, now time.Time) 
 // zero, moves its expiry.
 func (db *DB) TouchSession(ctx context.Context, tokenHash []byte, seenAt, expiresAt time.Time) (err error) {
 	defer quire.Wrap(&err, "TouchSession")
-	if err := checkTime(seenAt); err != nil {
+	if err := input.CheckTime(seenAt); err != nil {
 		return err
 	}
-	if err := checkTime(expiresAt); err != nil {
+	if err := input.CheckTime(expiresAt); err != nil {
 		return err
 	}
 	if len(tokenHash) != quire.TokenHashLen {
@@ -81,7 +82,7 @@ func (db *DB) TouchSession(ctx context.Context, tokenHash []byte, seenAt, expire
 	}
 	_, err = db.pool.Exec(ctx, `UPDATE sessions SET last_seen_at = greatest(last_seen_at, $1),
 		expires_at = coalesce($2, expires_at) WHERE token_hash = $3`,
-		orNow(seenAt), timeOrNull(stamp(expiresAt)), tokenHash)
+		input.OrNow(seenAt), timeOrNull(stamp(expiresAt)), tokenHash)
 	return err
 }
 
@@ -107,7 +108,7 @@ func (db *DB) DeleteAccountSessions(ctx context.Context, accountID int64, keepHa
 // DeleteExpiredSessions removes the sessions expired by now.
 func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (n int, err error) {
 	defer quire.Wrap(&err, "DeleteExpiredSessions")
-	tag, err := db.pool.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, orNow(now))
+	tag, err := db.pool.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, input.OrNow(now))
 	if err != nil {
 		return 0, err
 	}

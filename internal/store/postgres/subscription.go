@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // subscriptionColumns are the subscriptions columns in the order
@@ -57,10 +58,10 @@ func (db *DB) Subscribe(ctx context.Context, in *quire.Subscription) (_ *quire.S
 	if err != nil {
 		return nil, err
 	}
-	if err := checkTime(s.CreatedAt); err != nil {
+	if err := input.CheckTime(s.CreatedAt); err != nil {
 		return nil, err
 	}
-	at := orNow(s.CreatedAt)
+	at := input.OrNow(s.CreatedAt)
 	var out *quire.Subscription
 	err = db.transact(ctx, func(tx pgx.Tx) error {
 		// Two requests for a new address at once: the second waits for
@@ -120,11 +121,11 @@ func (db *DB) findSubscription(ctx context.Context, cond string, arg any) (*quir
 // nothing.
 func (db *DB) ConfirmSubscription(ctx context.Context, id int64, at time.Time) (err error) {
 	defer quire.Wrap(&err, "ConfirmSubscription(%d)", id)
-	if err := checkTime(at); err != nil {
+	if err := input.CheckTime(at); err != nil {
 		return err
 	}
 	return db.changeSubscription(ctx, id, `UPDATE subscriptions SET confirmed_at = $1, updated_at = $1
-		WHERE id = $2 AND confirmed_at IS NULL AND unsubscribed_at IS NULL`, orNow(at), id)
+		WHERE id = $2 AND confirmed_at IS NULL AND unsubscribed_at IS NULL`, input.OrNow(at), id)
 }
 
 // UpdateSubscription replaces a subscription's frequency and topics.
@@ -137,18 +138,18 @@ func (db *DB) UpdateSubscription(ctx context.Context, id int64, f quire.Frequenc
 		return err
 	}
 	return db.changeSubscription(ctx, id, `UPDATE subscriptions SET frequency = $1, topics = $2, updated_at = $3
-		WHERE id = $4`, string(f), topicsJSON(t), orNow(time.Time{}), id)
+		WHERE id = $4`, string(f), topicsJSON(t), input.OrNow(time.Time{}), id)
 }
 
 // Unsubscribe ends a subscription at at (now when zero); its queued digests
 // are no longer claimed. Unsubscribing twice changes nothing.
 func (db *DB) Unsubscribe(ctx context.Context, id int64, at time.Time) (err error) {
 	defer quire.Wrap(&err, "Unsubscribe(%d)", id)
-	if err := checkTime(at); err != nil {
+	if err := input.CheckTime(at); err != nil {
 		return err
 	}
 	if err := db.changeSubscription(ctx, id, `UPDATE subscriptions SET unsubscribed_at = $1, updated_at = $1
-		WHERE id = $2 AND unsubscribed_at IS NULL`, orNow(at), id); err != nil {
+		WHERE id = $2 AND unsubscribed_at IS NULL`, input.OrNow(at), id); err != nil {
 		return err
 	}
 	// Its queued digests are given up, so that claims never have to pass
@@ -196,7 +197,7 @@ func (db *DB) ListActiveSubscriptions(ctx context.Context, f quire.Frequency, af
 	if f, err = quire.ParseFrequency(string(f)); err != nil {
 		return nil, err
 	}
-	if err := checkLimit(limit); err != nil {
+	if err := input.CheckLimit(limit); err != nil {
 		return nil, err
 	}
 	rows, err := db.pool.Query(ctx, `SELECT `+subscriptionColumns+` FROM subscriptions

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // accountColumns are the accounts columns in the order accountScan reads them.
@@ -49,7 +50,7 @@ func (db *DB) CreateAccount(ctx context.Context, in *quire.Account) (_ *quire.Ac
 	a := *in
 	a.ID = 0
 	a.Normalize()
-	a.CreatedAt = orNow(a.CreatedAt)
+	a.CreatedAt = input.OrNow(a.CreatedAt)
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
@@ -118,7 +119,7 @@ func (db *DB) findAccount(ctx context.Context, cond string, arg any) (*quire.Acc
 // oldest first.
 func (db *DB) ListAccounts(ctx context.Context, limit, offset int) (accounts []*quire.Account, err error) {
 	defer quire.Wrap(&err, "ListAccounts(%d, %d)", limit, offset)
-	if err := checkLimit(limit); err != nil {
+	if err := input.CheckLimit(limit); err != nil {
 		return nil, err
 	}
 	rows, err := db.queryRead(ctx, `SELECT `+accountColumns+` FROM accounts ORDER BY id LIMIT ? OFFSET ?`,
@@ -149,7 +150,7 @@ func (db *DB) SetPasswordHash(ctx context.Context, accountID int64, hash string)
 
 // checkPasswordHash refuses a hash that Account.Validate would refuse.
 func checkPasswordHash(hash string) error {
-	if hash == "" || len(hash) > quire.MaxPasswordHashLen || !isText(hash) {
+	if hash == "" || len(hash) > quire.MaxPasswordHashLen || !input.IsText(hash) {
 		return quire.Invalidf("the password hash is empty, longer than %d bytes or not text", quire.MaxPasswordHashLen)
 	}
 	return nil
@@ -158,7 +159,7 @@ func checkPasswordHash(hash string) error {
 // SetEmailVerified records when the account's address was confirmed.
 func (db *DB) SetEmailVerified(ctx context.Context, accountID int64, at time.Time) (err error) {
 	defer quire.Wrap(&err, "SetEmailVerified(%d)", accountID)
-	if err := checkTime(at); err != nil {
+	if err := input.CheckTime(at); err != nil {
 		return err
 	}
 	return db.updateAccount(ctx, accountID, `email_verified_at = ?`, unixOrNull(at))
@@ -205,24 +206,7 @@ func activeAccount(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
 	return name, nil
 }
 
-// orNow is t, or the current time when t is zero, in UTC at second
-// precision as stores keep times.
-func orNow(t time.Time) time.Time {
-	if t.IsZero() {
-		t = time.Now()
-	}
-	return t.UTC().Truncate(time.Second)
-}
-
 func unixTime(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
-
-// checkTime refuses a time no backend can keep.
-func checkTime(t time.Time) error {
-	if !t.IsZero() && (t.Year() < 1 || t.Year() > 9999) {
-		return quire.Invalidf("the time %v is outside the years 1-9999", t)
-	}
-	return nil
-}
 
 // qualified returns a list of columns (such as accountColumns) qualified by a
 // table alias.

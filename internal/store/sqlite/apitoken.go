@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // tokenColumns are the api_tokens columns in the order tokenScan reads them.
@@ -38,7 +39,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, in *quire.APIToken) (_ *quire.
 	t := *in
 	t.ID = 0
 	t.Normalize()
-	t.CreatedAt = orNow(t.CreatedAt)
+	t.CreatedAt = input.OrNow(t.CreatedAt)
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
@@ -104,12 +105,12 @@ func (db *DB) FindAPIToken(ctx context.Context, hash []byte) (_ *quire.APIToken,
 // RevokeAPIToken revokes one of an account's tokens.
 func (db *DB) RevokeAPIToken(ctx context.Context, accountID, tokenID int64, at time.Time) (err error) {
 	defer quire.Wrap(&err, "RevokeAPIToken(%d, %d)", accountID, tokenID)
-	if err := checkTime(at); err != nil {
+	if err := input.CheckTime(at); err != nil {
 		return err
 	}
 	// A revoked token keeps its first revocation time.
 	res, err := db.write.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?)
-		WHERE id = ? AND account_id = ?`, orNow(at).Unix(), tokenID, accountID)
+		WHERE id = ? AND account_id = ?`, input.OrNow(at).Unix(), tokenID, accountID)
 	if err != nil {
 		return err
 	}
@@ -119,11 +120,11 @@ func (db *DB) RevokeAPIToken(ctx context.Context, accountID, tokenID int64, at t
 // TouchAPIToken records that a token was used.
 func (db *DB) TouchAPIToken(ctx context.Context, tokenID int64, at time.Time) (err error) {
 	defer quire.Wrap(&err, "TouchAPIToken(%d)", tokenID)
-	if err := checkTime(at); err != nil {
+	if err := input.CheckTime(at); err != nil {
 		return err
 	}
 	// max() of a NULL is NULL: a first use takes the new time.
 	_, err = db.write.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = coalesce(max(last_used_at, ?1), ?1)
-		WHERE id = ?2`, orNow(at).Unix(), tokenID)
+		WHERE id = ?2`, input.OrNow(at).Unix(), tokenID)
 	return err
 }

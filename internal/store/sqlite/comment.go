@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // commentSelect reads comments with their authors' names, in the order
@@ -120,7 +121,7 @@ func (db *DB) FindComment(ctx context.Context, id int64) (_ *quire.Comment, err 
 func (db *DB) FindComments(ctx context.Context, paperID string) (comments []*quire.Comment, err error) {
 	defer quire.Wrap(&err, "FindComments(%q)", paperID)
 	comments = []*quire.Comment{}
-	if !paperIDOK(paperID) {
+	if !input.PaperIDOK(paperID) {
 		return comments, nil
 	}
 	// Ids grow with every insert and a reply is stored after its parent,
@@ -148,7 +149,7 @@ func (db *DB) EditComment(ctx context.Context, id, accountID int64, body string,
 	if err != nil {
 		return nil, err
 	}
-	if err := checkTime(at); err != nil {
+	if err := input.CheckTime(at); err != nil {
 		return nil, err
 	}
 	var c *quire.Comment
@@ -167,7 +168,7 @@ func (db *DB) EditComment(ctx context.Context, id, accountID int64, body string,
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE comments SET body = ?, edited_at = ? WHERE id = ?`,
-			body, orNow(at).Unix(), id); err != nil {
+			body, input.OrNow(at).Unix(), id); err != nil {
 			return err
 		}
 		c, err = scanComment(tx.QueryRowContext(ctx, commentSelect+` WHERE c.id = ?`, id))
@@ -183,7 +184,7 @@ func (db *DB) EditComment(ctx context.Context, id, accountID int64, body string,
 // thread (see quire.CommentStore).
 func (db *DB) DeleteComment(ctx context.Context, id, accountID int64, at time.Time) (err error) {
 	defer quire.Wrap(&err, "DeleteComment(%d, %d)", id, accountID)
-	if err := checkTime(at); err != nil {
+	if err := input.CheckTime(at); err != nil {
 		return err
 	}
 	return db.transact(ctx, func(tx *sql.Tx) error {
@@ -192,7 +193,7 @@ func (db *DB) DeleteComment(ctx context.Context, id, accountID int64, at time.Ti
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE comments SET body = '', deleted_at = ? WHERE id = ?`,
-			orNow(at).Unix(), id); err != nil {
+			input.OrNow(at).Unix(), id); err != nil {
 			return err
 		}
 		if old.Visible() {

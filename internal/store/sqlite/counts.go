@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // bestEntry is the join condition that picks a paper's best-voted visible
@@ -28,7 +29,7 @@ type totals struct{ votes, comments int }
 
 // findTotals returns the displayed counts of the known papers among ids.
 func (db *DB) findTotals(ctx context.Context, ids []string) (map[string]totals, error) {
-	want := lookupIDs(ids)
+	want := input.LookupIDs(ids)
 	if len(want) == 0 {
 		return map[string]totals{}, nil
 	}
@@ -89,8 +90,3 @@ func paperExists(ctx context.Context, tx *sql.Tx, id string) error {
 
 // errNoPaper is the error for a paper id the catalogue does not hold.
 var errNoPaper = quire.NotFoundf("This paper is not in the catalogue.")
-
-// paperIDOK reports whether id can be a stored paper's id: stores keep ids
-// normalised (quire.Paper.Normalize), so an id that normalisation would
-// change (one holding a NUL, say) is unknown.
-func paperIDOK(id string) bool { return id != "" && quire.OneLine(id) == id }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // UpsertEmbeddings stores vectors of model in one transaction, replacing
@@ -12,7 +13,7 @@ import (
 // quire.SearchStore).
 func (db *DB) UpsertEmbeddings(ctx context.Context, model string, vectors []quire.Embedding) (err error) {
 	defer quire.Wrap(&err, "UpsertEmbeddings(%q, %d vectors)", model, len(vectors))
-	batch, err := prepareEmbeddings(model, vectors)
+	batch, err := input.PrepareEmbeddings(model, vectors)
 	if err != nil || len(batch) == 0 {
 		return err
 	}
@@ -35,42 +36,16 @@ func (db *DB) UpsertEmbeddings(ctx context.Context, model string, vectors []quir
 	})
 }
 
-// prepareEmbeddings checks a batch and keeps, for a paper given several
-// times, its last vector, in the order of first appearance. Vectors of ids no
-// paper can have are dropped here, as unknown.
-func prepareEmbeddings(model string, vectors []quire.Embedding) ([]quire.Embedding, error) {
-	if !storable(model) {
-		return nil, quire.Invalidf("model name %q is empty or not valid text", model)
-	}
-	at := make(map[string]int, len(vectors))
-	out := make([]quire.Embedding, 0, len(vectors))
-	for _, e := range vectors {
-		if len(e.Vector) == 0 {
-			return nil, quire.Invalidf("empty vector for paper %q", e.PaperID)
-		}
-		if e.PaperID == "" || quire.OneLine(e.PaperID) != e.PaperID {
-			continue
-		}
-		if i, ok := at[e.PaperID]; ok {
-			out[i].Vector = e.Vector
-			continue
-		}
-		at[e.PaperID] = len(out)
-		out = append(out, e)
-	}
-	return out, nil
-}
-
 // FindEmbeddings returns at most limit vectors of model after afterPaperID,
 // in paper id order (see quire.SearchStore). Paging walks the primary key
 // (model, paper_id) from the position, so it never rereads earlier pages.
 func (db *DB) FindEmbeddings(ctx context.Context, model, afterPaperID string, limit int) (vectors []quire.Embedding, err error) {
 	defer quire.Wrap(&err, "FindEmbeddings(%q, %q, %d)", model, afterPaperID, limit)
-	if err := checkPage(afterPaperID, limit); err != nil {
+	if err := input.CheckPage(afterPaperID, limit); err != nil {
 		return nil, err
 	}
 	vectors = make([]quire.Embedding, 0, min(limit, 1024))
-	if !storable(model) {
+	if !input.Storable(model) {
 		return vectors, nil
 	}
 	rows, err := db.queryRead(ctx, `SELECT paper_id, vector FROM embeddings
@@ -95,10 +70,10 @@ func (db *DB) FindEmbeddings(ctx context.Context, model, afterPaperID string, li
 // and probes the embeddings' key for each paper.
 func (db *DB) FindPapersWithoutEmbedding(ctx context.Context, model, afterPaperID string, limit int) (papers []*quire.Paper, err error) {
 	defer quire.Wrap(&err, "FindPapersWithoutEmbedding(%q, %q, %d)", model, afterPaperID, limit)
-	if err := checkPage(afterPaperID, limit); err != nil {
+	if err := input.CheckPage(afterPaperID, limit); err != nil {
 		return nil, err
 	}
-	if !storable(model) {
+	if !input.Storable(model) {
 		model = "" // no vector is stored under it: every paper lacks one
 	}
 	rows, err := db.queryRead(ctx, `SELECT `+prefixed("p")+` FROM papers p
@@ -122,7 +97,7 @@ func (db *DB) FindPapersWithoutEmbedding(ctx context.Context, model, afterPaperI
 // DeleteEmbeddings removes every vector of model.
 func (db *DB) DeleteEmbeddings(ctx context.Context, model string) (err error) {
 	defer quire.Wrap(&err, "DeleteEmbeddings(%q)", model)
-	if !storable(model) {
+	if !input.Storable(model) {
 		return nil
 	}
 	_, err = db.write.ExecContext(ctx, `DELETE FROM embeddings WHERE model = ?`, model)

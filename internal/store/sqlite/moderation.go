@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // moderate runs one moderation action in a write transaction: it checks m,
@@ -15,7 +16,7 @@ import (
 func (db *DB) moderate(ctx context.Context, m quire.Moderation, kind, target string,
 	fn func(tx *sql.Tx, at time.Time) (action string, err error)) error {
 	m.Normalize()
-	m.At = orNow(m.At)
+	m.At = input.OrNow(m.At)
 	if err := m.Validate(); err != nil {
 		return err
 	}
@@ -66,7 +67,7 @@ func hiddenAt(hidden bool, at time.Time) any {
 // SetPaperHidden hides a paper from every list, or shows it again.
 func (db *DB) SetPaperHidden(ctx context.Context, paperID string, hidden bool, m quire.Moderation) (err error) {
 	defer quire.Wrap(&err, "SetPaperHidden(%q, %v)", paperID, hidden)
-	if !paperIDOK(paperID) {
+	if !input.PaperIDOK(paperID) {
 		return errNoPaper
 	}
 	return db.moderate(ctx, m, quire.TargetPaper, paperID, func(tx *sql.Tx, at time.Time) (string, error) {
@@ -89,7 +90,7 @@ func (db *DB) SetPaperHidden(ctx context.Context, paperID string, hidden bool, m
 // SetEntryHidden hides one daily entry, or shows it again.
 func (db *DB) SetEntryHidden(ctx context.Context, day time.Time, paperID string, hidden bool, m quire.Moderation) (err error) {
 	defer quire.Wrap(&err, "SetEntryHidden(%s, %q, %v)", dayText(day), paperID, hidden)
-	if !paperIDOK(paperID) {
+	if !input.PaperIDOK(paperID) {
 		return errNoPaper
 	}
 	d := dayText(day)
@@ -190,7 +191,7 @@ func (db *DB) SetAccountRole(ctx context.Context, accountID int64, role quire.Ro
 func (db *DB) FindHiddenPapers(ctx context.Context, paperIDs []string) (_ map[string]time.Time, err error) {
 	defer quire.Wrap(&err, "FindHiddenPapers(%d ids)", len(paperIDs))
 	hidden := map[string]time.Time{}
-	want := lookupIDs(paperIDs)
+	want := input.LookupIDs(paperIDs)
 	if len(want) == 0 {
 		return hidden, nil
 	}
@@ -214,7 +215,7 @@ func (db *DB) FindHiddenPapers(ctx context.Context, paperIDs []string) (_ map[st
 // ListAudit returns a page of the audit log, newest first.
 func (db *DB) ListAudit(ctx context.Context, limit, offset int) (entries []*quire.AuditEntry, err error) {
 	defer quire.Wrap(&err, "ListAudit(%d, %d)", limit, offset)
-	if err := checkLimit(limit); err != nil {
+	if err := input.CheckLimit(limit); err != nil {
 		return nil, err
 	}
 	rows, err := db.queryRead(ctx, `SELECT l.id, coalesce(l.actor_id, 0), coalesce(a.username, ''), l.action,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // paperColumns are the papers columns in the order scanPaper reads them.
@@ -168,7 +169,7 @@ func (db *DB) MarkWithdrawn(ctx context.Context, paperIDs []string, at time.Time
 	if err := checkWithdrawal(at); err != nil {
 		return 0, err
 	}
-	ids := lookupIDs(paperIDs)
+	ids := input.LookupIDs(paperIDs)
 	if len(ids) == 0 {
 		return 0, nil
 	}

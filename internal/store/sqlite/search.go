@@ -2,10 +2,9 @@ package sqlite
 
 import (
 	"context"
-	"strings"
-	"unicode/utf8"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // feedQuery reads the change feed: papers after a position, in position
@@ -26,7 +25,7 @@ var feedQuery = `SELECT p.seq, ` + prefixed("p") + `, coalesce(e.upvotes, 0) + p
 // Seq order (see quire.SearchStore).
 func (db *DB) FindPaperChanges(ctx context.Context, afterSeq int64, limit int) (changes []*quire.PaperChange, err error) {
 	defer quire.Wrap(&err, "FindPaperChanges(%d, %d)", afterSeq, limit)
-	if err := checkLimit(limit); err != nil {
+	if err := input.CheckLimit(limit); err != nil {
 		return nil, err
 	}
 	rows, err := db.queryRead(ctx, feedQuery, afterSeq, limit)
@@ -56,7 +55,7 @@ func (db *DB) FindPaperChanges(ctx context.Context, afterSeq int64, limit int) (
 // (see quire.SearchStore).
 func (db *DB) FindPapersByIDs(ctx context.Context, ids []string) (papers []*quire.Paper, err error) {
 	defer quire.Wrap(&err, "FindPapersByIDs(%d ids)", len(ids))
-	want := lookupIDs(ids)
+	want := input.LookupIDs(ids)
 	papers = make([]*quire.Paper, 0, len(want))
 	if len(want) == 0 {
 		return papers, nil
@@ -86,48 +85,4 @@ func (db *DB) FindPapersByIDs(ctx context.Context, ids []string) (papers []*quir
 		}
 	}
 	return papers, nil
-}
-
-// lookupIDs returns ids without repeats and without those no paper can have:
-// stores keep ids normalised (quire.Paper.Normalize), so an id that
-// normalisation would change is unknown.
-func lookupIDs(ids []string) []string {
-	out := make([]string, 0, len(ids))
-	seen := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		if id == "" || seen[id] || quire.OneLine(id) != id {
-			continue
-		}
-		seen[id] = true
-		out = append(out, id)
-	}
-	return out
-}
-
-// storable reports whether s can be a stored name or key: non-empty text.
-func storable(s string) bool { return s != "" && isText(s) }
-
-// isText reports whether every backend keeps s as it is: PostgreSQL refuses
-// NUL and invalid UTF-8 in text, and the backends must agree.
-func isText(s string) bool { return utf8.ValidString(s) && !strings.Contains(s, "\x00") }
-
-// checkLimit refuses a page size below one: a feed or a vector scan without
-// a bound would read the whole catalogue at once.
-func checkLimit(limit int) error {
-	if limit < 1 {
-		return quire.Invalidf("limit must be at least 1, not %d", limit)
-	}
-	return nil
-}
-
-// checkPage checks a page size and a paging position; a position that is
-// not text cannot come from an earlier page.
-func checkPage(afterPaperID string, limit int) error {
-	if err := checkLimit(limit); err != nil {
-		return err
-	}
-	if !isText(afterPaperID) {
-		return quire.Invalidf("paging position %q is not a paper id", afterPaperID)
-	}
-	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // CreateSession stores a new session (see quire.SessionStore).
@@ -29,13 +30,13 @@ func (db *DB) CreateSession(ctx context.Context, in *quire.Session) (err error) 
 // prepareSession copies a session, fills its default times and validates it.
 func prepareSession(in *quire.Session) (*quire.Session, error) {
 	s := *in
-	s.CreatedAt = orNow(s.CreatedAt)
+	s.CreatedAt = input.OrNow(s.CreatedAt)
 	if s.LastSeenAt.IsZero() {
 		s.LastSeenAt = s.CreatedAt
 	}
-	s.LastSeenAt = orNow(s.LastSeenAt)
+	s.LastSeenAt = input.OrNow(s.LastSeenAt)
 	if !s.ExpiresAt.IsZero() {
-		s.ExpiresAt = orNow(s.ExpiresAt)
+		s.ExpiresAt = input.OrNow(s.ExpiresAt)
 	}
 	return &s, s.Validate()
 }
@@ -55,7 +56,7 @@ func (db *DB) FindSession(ctx context.Context, tokenHash []byte, now time.Time) 
 			`+qualified("a", accountColumns)+`
 		FROM sessions s JOIN accounts a ON a.id = s.account_id
 		WHERE s.token_hash = ? AND s.expires_at > ? AND a.disabled_at IS NULL`,
-		tokenHash, orNow(now).Unix()).Scan(dest...)
+		tokenHash, input.OrNow(now).Unix()).Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, quire.ErrNotFound
 	}
@@ -70,10 +71,10 @@ func (db *DB) FindSession(ctx context.Context, tokenHash []byte, now time.Time) 
 // zero, moves its expiry.
 func (db *DB) TouchSession(ctx context.Context, tokenHash []byte, seenAt, expiresAt time.Time) (err error) {
 	defer quire.Wrap(&err, "TouchSession")
-	if err := checkTime(seenAt); err != nil {
+	if err := input.CheckTime(seenAt); err != nil {
 		return err
 	}
-	if err := checkTime(expiresAt); err != nil {
+	if err := input.CheckTime(expiresAt); err != nil {
 		return err
 	}
 	if len(tokenHash) != quire.TokenHashLen {
@@ -81,7 +82,7 @@ func (db *DB) TouchSession(ctx context.Context, tokenHash []byte, seenAt, expire
 	}
 	_, err = db.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = max(last_seen_at, ?),
 		expires_at = coalesce(?, expires_at) WHERE token_hash = ?`,
-		orNow(seenAt).Unix(), unixOrNull(expiresAt), tokenHash)
+		input.OrNow(seenAt).Unix(), unixOrNull(expiresAt), tokenHash)
 	return err
 }
 
@@ -106,7 +107,7 @@ func (db *DB) DeleteAccountSessions(ctx context.Context, accountID int64, keepHa
 // DeleteExpiredSessions removes the sessions expired by now.
 func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (n int, err error) {
 	defer quire.Wrap(&err, "DeleteExpiredSessions")
-	res, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, orNow(now).Unix())
+	res, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, input.OrNow(now).Unix())
 	if err != nil {
 		return 0, err
 	}

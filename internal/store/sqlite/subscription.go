@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // subscriptionColumns are the subscriptions columns in the order
@@ -55,10 +56,10 @@ func (db *DB) Subscribe(ctx context.Context, in *quire.Subscription) (_ *quire.S
 	if err != nil {
 		return nil, err
 	}
-	if err := checkTime(s.CreatedAt); err != nil {
+	if err := input.CheckTime(s.CreatedAt); err != nil {
 		return nil, err
 	}
-	at := orNow(s.CreatedAt).Unix()
+	at := input.OrNow(s.CreatedAt).Unix()
 	var out *quire.Subscription
 	err = db.transact(ctx, func(tx *sql.Tx) error {
 		// The upsert's WHERE leaves an active or suppressed row alone, and
@@ -116,10 +117,10 @@ func (db *DB) findSubscription(ctx context.Context, cond string, arg any) (*quir
 // nothing.
 func (db *DB) ConfirmSubscription(ctx context.Context, id int64, at time.Time) (err error) {
 	defer quire.Wrap(&err, "ConfirmSubscription(%d)", id)
-	if err := checkTime(at); err != nil {
+	if err := input.CheckTime(at); err != nil {
 		return err
 	}
-	t := orNow(at).Unix()
+	t := input.OrNow(at).Unix()
 	return db.changeSubscription(ctx, id, `UPDATE subscriptions SET confirmed_at = ?1, updated_at = ?1
 		WHERE id = ?2 AND confirmed_at IS NULL AND unsubscribed_at IS NULL`, t, id)
 }
@@ -134,17 +135,17 @@ func (db *DB) UpdateSubscription(ctx context.Context, id int64, f quire.Frequenc
 		return err
 	}
 	return db.changeSubscription(ctx, id, `UPDATE subscriptions SET frequency = ?1, topics = ?2, updated_at = ?3
-		WHERE id = ?4`, string(f), topicsJSON(t), orNow(time.Time{}).Unix(), id)
+		WHERE id = ?4`, string(f), topicsJSON(t), input.OrNow(time.Time{}).Unix(), id)
 }
 
 // Unsubscribe ends a subscription at at (now when zero); its queued digests
 // are no longer claimed. Unsubscribing twice changes nothing.
 func (db *DB) Unsubscribe(ctx context.Context, id int64, at time.Time) (err error) {
 	defer quire.Wrap(&err, "Unsubscribe(%d)", id)
-	if err := checkTime(at); err != nil {
+	if err := input.CheckTime(at); err != nil {
 		return err
 	}
-	t := orNow(at).Unix()
+	t := input.OrNow(at).Unix()
 	if err := db.changeSubscription(ctx, id, `UPDATE subscriptions SET unsubscribed_at = ?1, updated_at = ?1
 		WHERE id = ?2 AND unsubscribed_at IS NULL`, t, id); err != nil {
 		return err
@@ -198,7 +199,7 @@ func (db *DB) ListActiveSubscriptions(ctx context.Context, f quire.Frequency, af
 	if f, err = quire.ParseFrequency(string(f)); err != nil {
 		return nil, err
 	}
-	if err := checkLimit(limit); err != nil {
+	if err := input.CheckLimit(limit); err != nil {
 		return nil, err
 	}
 	rows, err := db.queryRead(ctx, `SELECT `+subscriptionColumns+` FROM subscriptions

@@ -6,13 +6,14 @@ import (
 	"time"
 
 	"quire"
+	"quire/internal/store/input"
 )
 
 // SetVote records or withdraws an account's vote for a paper and returns the
 // paper's displayed upvotes (see quire.VoteStore).
 func (db *DB) SetVote(ctx context.Context, accountID int64, paperID string, on bool) (count int, changed bool, err error) {
 	defer quire.Wrap(&err, "SetVote(%d, %q, %v)", accountID, paperID, on)
-	if !paperIDOK(paperID) {
+	if !input.PaperIDOK(paperID) {
 		return 0, false, errNoPaper
 	}
 	err = db.transact(ctx, func(tx *sql.Tx) error {
@@ -73,7 +74,7 @@ func (db *DB) VoteCounts(ctx context.Context, paperIDs []string) (_ map[string]i
 func (db *DB) HasVoted(ctx context.Context, accountID int64, paperIDs []string) (_ map[string]bool, err error) {
 	defer quire.Wrap(&err, "HasVoted(%d, %d ids)", accountID, len(paperIDs))
 	voted := map[string]bool{}
-	want := lookupIDs(paperIDs)
+	want := input.LookupIDs(paperIDs)
 	if len(want) == 0 {
 		return voted, nil
 	}
