@@ -129,7 +129,7 @@ func browserCommunity(t *testing.T, js bool) {
 	// without it, the form posts and the page comes back.
 	b.ExecuteScript(`window.quireNoReload = true`)
 	b.Find("form[data-vote] button").Click()
-	b.Wait("the vote", func() bool { return b.Find("form[data-vote] .count").Text() == "1" })
+	b.Wait("the vote", func() bool { return b.TextOf("form[data-vote] .count") == "1" })
 	if reloaded := b.ExecuteScript(`return window.quireNoReload !== true`) == true; reloaded == js {
 		t.Errorf("the vote reloaded the page: %v, with scripts on: %v", reloaded, js)
 	}

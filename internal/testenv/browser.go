@@ -400,6 +400,30 @@ func (e *Element) Text() string {
 	return s
 }
 
+// TextOf returns the rendered text of the first element matching css, or
+// "" when there is none or the page is being replaced. It looks the element
+// up and reads it again on every call, so it suits Wait conditions over a
+// form post: an element found on the old page goes stale once the new page
+// arrives, and Find(...).Text() would fail the test there.
+func (b *Browser) TextOf(css string) string {
+	b.tb.Helper()
+	var ref map[string]string
+	err := b.call(callTimeout, "POST", b.session+"/element",
+		map[string]string{"using": "css selector", "value": css}, &ref)
+	if err == nil {
+		var s string
+		if err = b.call(callTimeout, "GET", b.session+"/element/"+ref[webElementKey]+"/text", nil, &s); err == nil {
+			return s
+		}
+	}
+	var wdErr *webDriverError
+	if errors.As(err, &wdErr) && (wdErr.code == "no such element" || wdErr.code == "stale element reference") {
+		return ""
+	}
+	b.tb.Fatalf("browser: text of %q: %v", css, err)
+	return ""
+}
+
 // Attr returns the element's attribute name, or "" when it has none.
 func (e *Element) Attr(name string) string {
 	e.b.tb.Helper()

@@ -86,7 +86,10 @@ func TestBrowser(t *testing.T) {
 	if got := b.Find("#out").Text(); got != "hello, reader" {
 		t.Errorf("#out text after click = %q, want %q", got, "hello, reader")
 	}
-	b.Wait("the delayed text", func() bool { return b.Find("#later").Text() == "done" })
+	b.Wait("the delayed text", func() bool { return b.TextOf("#later") == "done" })
+	if got := b.TextOf("#absent"); got != "" {
+		t.Errorf("TextOf(\"#absent\") = %q, want empty", got)
+	}
 
 	if got := b.ExecuteScript("return arguments[0] + arguments[1]", 2, 3); got != 5.0 {
 		t.Errorf("ExecuteScript sum = %v, want 5", got)
@@ -106,6 +109,10 @@ func TestBrowser(t *testing.T) {
 	}
 
 	link.Click()
+	// The element found on the first page is gone with it.
+	if got := b.TextOf("#out"); got != "" {
+		t.Errorf("TextOf(\"#out\") after leaving the page = %q, want empty", got)
+	}
 	if got, want := b.CurrentURL(), srv.URL+"/second"; got != want {
 		t.Errorf("CurrentURL() after clicking the link = %q, want %q", got, want)
 	}
