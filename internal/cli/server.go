@@ -238,6 +238,8 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 	stopSync := startSync(searchCtx, s.cfg, s.DB, s.logger)
 	defer stopSync()
+	stopUpstream := startUpstream(searchCtx, s.cfg, s.DB, s.logger)
+	defer stopUpstream()
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.ln) }()
 	select {

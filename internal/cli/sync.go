@@ -11,23 +11,26 @@ import (
 	"quire"
 	"quire/internal/arxiv"
 	"quire/internal/config"
+	"quire/internal/hfdaily"
 	"quire/internal/store"
 )
 
 // syncCommand is `quire sync`: harvest new and changed arXiv records by
-// OAI-PMH into the catalogue, resuming an interrupted harvest.
+// OAI-PMH into the catalogue, resuming an interrupted harvest, and merge
+// the upstream daily-papers list when one is configured.
 var syncCommand = command{
 	name:    "sync",
-	summary: "harvest new and changed arXiv papers by OAI-PMH (resumes where an interrupted harvest stopped)",
+	summary: "harvest new and changed arXiv papers by OAI-PMH (resumes where it stopped) and merge the upstream daily list",
 	bind:    bindSync,
 }
 
 func bindSync(fs *flag.FlagSet) runFunc {
-	sets := fs.String("sets", "cs", "comma-separated OAI-PMH sets to harvest (arXiv's: cs, math, physics:hep-th, …; \"all\" for every set)")
-	from := fs.String("from", "", "harvest records changed on or after this day, YYYY-MM-DD (default: where the last harvest stopped)")
+	sets := fs.String("sets", "", "comma-separated OAI-PMH sets to harvest (arXiv's: cs, math, physics:hep-th, …; \"all\" for every set; \"none\" for none) (default: QUIRE_ARXIV_SETS, else cs)")
+	from := fs.String("from", "", "harvest records changed on or after this day, YYYY-MM-DD, and merge upstream lists from this day (default: where the last run stopped)")
 	until := fs.String("until", "", "and on or before this day, YYYY-MM-DD")
 	prefix := fs.String("format", arxiv.PrefixArXivRaw, "metadata format: arXivRaw (with versions) or arXiv")
-	url := fs.String("oai-url", arxiv.DefaultOAIURL, "the OAI-PMH endpoint")
+	oaiURL := fs.String("oai-url", "", "the OAI-PMH endpoint (default: QUIRE_ARXIV_OAI_URL, else arXiv's)")
+	upstream := fs.String("upstream", "", "a daily-papers endpoint to merge, such as https://huggingface.co/api/daily_papers; \"none\" for none (default: QUIRE_UPSTREAM_DAILY)")
 	restart := fs.Bool("restart", false, "forget the saved position and start again from --from")
 	interval := fs.Duration("interval", arxiv.DefaultOAIMinInterval, "least time between two requests to the endpoint")
 	return func(ctx context.Context, env Env, cfg *config.Config, args []string) error {
@@ -35,8 +38,22 @@ func bindSync(fs *flag.FlagSet) runFunc {
 			fmt.Fprintln(env.Stderr, "quire sync takes no arguments (see quire sync --help)")
 			return ErrUsage
 		}
-		return runSync(ctx, env, cfg, harvestOptions{sets: strings.Split(*sets, ","), from: *from, until: *until,
-			prefix: *prefix, url: *url, restart: *restart, interval: *interval, contact: cfg.PublicURL()})
+		o := harvestOptions{sets: cfg.ArxivSets, from: *from, until: *until,
+			prefix: *prefix, url: cmpOrText(*oaiURL, cfg.ArxivOAIURL), restart: *restart, interval: *interval, contact: cfg.PublicURL()}
+		if *sets != "" {
+			o.sets = strings.Split(*sets, ",")
+		}
+		if len(o.sets) == 1 && strings.TrimSpace(o.sets[0]) == "none" {
+			o.sets = nil
+		}
+		up := cmpOrText(*upstream, cfg.UpstreamDaily)
+		if up == "none" {
+			up = ""
+		}
+		if len(o.sets) == 0 && up == "" {
+			return quire.Invalidf("Nothing to sync: no arXiv sets (--sets, QUIRE_ARXIV_SETS) and no upstream list (--upstream, QUIRE_UPSTREAM_DAILY).")
+		}
+		return runSync(ctx, env, cfg, o, up)
 	}
 }
 
@@ -94,21 +111,55 @@ func (o *harvestOptions) check() error {
 	return nil
 }
 
-func runSync(ctx context.Context, env Env, cfg *config.Config, o harvestOptions) error {
+func runSync(ctx context.Context, env Env, cfg *config.Config, o harvestOptions, upstream string) error {
 	if err := o.check(); err != nil {
 		return err
+	}
+	var client *hfdaily.Client
+	if upstream != "" {
+		var err error
+		if client, err = hfdaily.NewClient(hfdaily.ClientOptions{URL: upstream, Contact: cfg.PublicURL()}); err != nil {
+			return quire.Invalidf("%v", err)
+		}
 	}
 	db, _, err := store.OpenMigrated(ctx, cfg.DB, migrationPolicy(cfg))
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	logger := newLogger(env.Stderr, cfg)
+	if len(o.sets) > 0 {
+		if err := syncArxiv(ctx, env, db, o, logger); err != nil {
+			return err
+		}
+	}
+	if client == nil {
+		return nil
+	}
+	uo := upstreamOptions{day: func(_ context.Context, d upstreamDay) error {
+		fmt.Fprintf(env.Stdout, "upstream %s: %d listed, %d papers new, %d entries new or changed, %d malformed skipped\n",
+			d.Day.Format(quire.DayLayout), d.Listed, d.Papers.Inserted, d.Entries.Inserted+d.Entries.Updated, d.Malformed)
+		return nil
+	}}
+	if o.from != "" {
+		uo.from, _ = time.Parse(quire.DayLayout, o.from) // checked above
+	}
+	if o.until != "" {
+		uo.until, _ = time.Parse(quire.DayLayout, o.until)
+	}
+	_, err = followUpstream(ctx, db, client, uo, logger)
+	return err
+}
+
+// syncArxiv harvests o's sets with progress on stderr and a summary per
+// set on stdout.
+func syncArxiv(ctx context.Context, env Env, db harvestStore, o harvestOptions, logger *slog.Logger) error {
 	o.page = func(_ context.Context, p harvestProgress) error {
 		rate := float64(p.Records) / max(time.Since(p.Started).Seconds(), 1e-3)
 		fmt.Fprintf(env.Stderr, "\r%s: page %d, %d records (%.0f/s), last changed %s   ", setName(p.Set), p.Pages, p.Records, rate, p.LastDatestamp)
 		return nil
 	}
-	_, err = harvest(ctx, db, o, newLogger(env.Stderr, cfg), func(p harvestProgress, err error) {
+	_, err := harvest(ctx, db, o, logger, func(p harvestProgress, err error) {
 		fmt.Fprintln(env.Stderr)
 		if err != nil {
 			return

@@ -86,6 +86,11 @@ type Config struct {
 	ArxivSets   []string
 	SyncTime    string
 	ArxivOAIURL string
+	// UpstreamDaily is a daily-papers endpoint (Hugging Face's or another
+	// Quire's /api/daily_papers) whose lists `quire serve` merges every
+	// UpstreamInterval; "" follows none.
+	UpstreamDaily    string
+	UpstreamInterval time.Duration
 
 	// sources records where each option's value came from, for Dump.
 	sources map[string]string
@@ -199,6 +204,15 @@ func (c *Config) Validate() error {
 		}
 	} else if len(c.ArxivSets) > 0 {
 		errs = append(errs, errors.New("QUIRE_ARXIV_OAI_URL: needed with QUIRE_ARXIV_SETS (leave QUIRE_ARXIV_SETS empty to turn the scheduled sync off)"))
+	}
+	if c.UpstreamDaily != "" {
+		u, err := url.Parse(c.UpstreamDaily)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("QUIRE_UPSTREAM_DAILY: %q is not an http(s) URL", c.UpstreamDaily))
+		}
+	}
+	if c.UpstreamInterval < time.Minute {
+		errs = append(errs, fmt.Errorf("QUIRE_UPSTREAM_INTERVAL: %v is too short (at least 1m)", c.UpstreamInterval))
 	}
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("QUIRE_MAX_BODY_BYTES: %d is too small (at least 1024)", c.MaxBodyBytes))

@@ -345,6 +345,18 @@ var options = []option{
 		get:   func(c *Config) string { return c.ArxivOAIURL },
 	},
 	{
+		flag: "upstream-daily", serveOnly: true, env: "QUIRE_UPSTREAM_DAILY", def: "",
+		usage: "a daily-papers endpoint to follow, such as https://huggingface.co/api/daily_papers or another Quire's /api/daily_papers (empty: none)",
+		set:   func(c *Config, v string) error { c.UpstreamDaily = strings.TrimSpace(v); return nil },
+		get:   func(c *Config) string { return c.UpstreamDaily },
+	},
+	{
+		flag: "upstream-interval", serveOnly: true, env: "QUIRE_UPSTREAM_INTERVAL", def: "1h",
+		usage: "how often the server merges the upstream daily-papers list",
+		set:   durationSetter("upstream interval", func(c *Config) *time.Duration { return &c.UpstreamInterval }),
+		get:   func(c *Config) string { return c.UpstreamInterval.String() },
+	},
+	{
 		flag: "shutdown-timeout", serveOnly: true, env: "QUIRE_SHUTDOWN_TIMEOUT", def: "10s",
 		usage: "how long a graceful shutdown waits for requests in flight",
 		set: func(c *Config, v string) error {
