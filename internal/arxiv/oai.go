@@ -47,6 +47,9 @@ type OAIPage struct {
 	// ("2006-01-02"), or "" when the page has no records. A harvest whose
 	// resumption token has expired restarts from it.
 	LastDatestamp string
+	// DeletedOn holds the header datestamp ("2006-01-02") of each record
+	// in Deleted, by id: when arXiv deleted it.
+	DeletedOn map[string]string
 	// Token is the page's resumptionToken. Its Value is "" on the last page.
 	Token ResumptionToken
 }
@@ -272,6 +275,10 @@ func (page *OAIPage) add(r *oaiRecord) {
 			return
 		}
 		page.Deleted = append(page.Deleted, id)
+		if page.DeletedOn == nil {
+			page.DeletedOn = make(map[string]string)
+		}
+		page.DeletedOn[id] = stamp
 		return
 	}
 	var p *quire.Paper

@@ -235,6 +235,10 @@ func TestParseListRecordsDeleted(t *testing.T) {
 	if diff := cmp.Diff([]string{"0704.0012", "0704.0034"}, page.Deleted); diff != "" {
 		t.Errorf("Deleted mismatch (-want +got):\n%s", diff)
 	}
+	// Each deletion keeps its own day; the page's latest is another.
+	if diff := cmp.Diff(map[string]string{"0704.0012": "2007-05-21", "0704.0034": "2007-05-23"}, page.DeletedOn); diff != "" {
+		t.Errorf("DeletedOn mismatch (-want +got):\n%s", diff)
+	}
 	if diff := cmp.Diff([]string{"0704.0010", "0704.0018"}, ids(page.Papers)); diff != "" {
 		t.Errorf("Papers mismatch (-want +got):\n%s", diff)
 	}

@@ -113,7 +113,7 @@ func TestSyncDeleted(t *testing.T) {
 	if out := mustRun(t, args...); !strings.Contains(out, "2 marked withdrawn") {
 		t.Errorf("quire sync does not report the two deleted papers:\n%s", out)
 	}
-	checkWithdrawn(t, db, map[string]string{"0704.0012": "2007-05-23", "0704.0034": "2007-05-23", "0704.0010": "", "0704.0018": ""})
+	checkWithdrawn(t, db, map[string]string{"0704.0012": "2007-05-21", "0704.0034": "2007-05-23", "0704.0010": "", "0704.0018": ""})
 	if out := mustRun(t, args...); !strings.Contains(out, "0 marked withdrawn") {
 		t.Errorf("quire sync again marks papers:\n%s", out)
 	}

@@ -12,9 +12,9 @@ import (
 // returns how many it marked (papers Quire does not hold, and those
 // already marked, are not counted). A paper whose record announces its
 // withdrawal was withdrawn when its latest version appeared; a deleted
-// record carries only its identifier, so the page's latest datestamp
-// (records are listed in datestamp order, a deletion on the day it
-// happens) stands in, or failing that the response time.
+// record carries only its identifier and datestamp (the day of the
+// deletion), so its datestamp says when, or failing that the page's latest
+// datestamp or the response time.
 func markWithdrawn(ctx context.Context, db interface {
 	MarkWithdrawn(ctx context.Context, paperIDs []string, at time.Time) (int, error)
 }, page *arxiv.OAIPage) (int, error) {
@@ -33,8 +33,12 @@ func markWithdrawn(ctx context.Context, db interface {
 		updated[p.ID] = p.UpdatedAt
 	}
 	byDate := map[time.Time][]string{}
-	if len(page.Deleted) > 0 {
-		byDate[pageDate] = page.Deleted
+	for _, id := range page.Deleted {
+		at := pageDate
+		if d, err := time.Parse(quire.DayLayout, page.DeletedOn[id]); err == nil {
+			at = d
+		}
+		byDate[at] = append(byDate[at], id)
 	}
 	for _, id := range page.Withdrawn {
 		at := updated[id]
