@@ -56,7 +56,7 @@ func openEngine(ctx context.Context, cfg *config.Config, db store.DB, emb embedd
 		return nil, err
 	}
 	start := time.Now()
-	vectors, err := e.Load()
+	vectors, err := e.Load(ctx)
 	switch {
 	case errors.Is(err, search.ErrNoSnapshot):
 		logger.Info("search: no index snapshot; building the index from the database", "snapshot", cfg.SearchSnapshot())

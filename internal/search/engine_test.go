@@ -265,7 +265,7 @@ func TestFollowAndSnapshot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vectors, err := loaded.Load()
+	vectors, err := loaded.Load(t.Context())
 	if err != nil || !vectors {
 		t.Fatalf("Load = %v, %v; want vectors", vectors, err)
 	}
@@ -280,6 +280,17 @@ func TestFollowAndSnapshot(t *testing.T) {
 	}
 	if n, err := loaded.Sync(t.Context()); err != nil || n != 0 {
 		t.Errorf("Sync after Load = %d, %v; want nothing new", n, err)
+	}
+
+	// The same catalogue without the new paper, as a backup from before
+	// it, is behind the snapshot: loading it would skip changes.
+	older := MustCatalogue(t, sqlitePath(t))
+	stale, err := search.New(older, search.Options{Embedder: m, SnapshotPath: snap, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stale.Load(t.Context()); err == nil || !strings.Contains(err.Error(), "ahead of the database") {
+		t.Errorf("Load of a snapshot ahead of its database = %v, want it refused", err)
 	}
 }
 

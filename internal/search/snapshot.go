@@ -2,6 +2,7 @@ package search
 
 import (
 	"bufio"
+	"context"
 	"encoding/binary"
 	"encoding/gob"
 	"errors"
@@ -131,7 +132,11 @@ var ErrNoSnapshot = errors.New("search: no snapshot")
 // only when the snapshot was made with the engine's model; otherwise the
 // caller loads them from the store (LoadVectors). Sync then applies what
 // changed since the snapshot.
-func (e *Engine) Load() (vectors bool, err error) {
+//
+// A snapshot whose position in the change feed is past the database's end
+// belongs to another database, or to this one before it was restored from
+// a backup: following on from it would skip changes, so it is refused.
+func (e *Engine) Load(ctx context.Context) (vectors bool, err error) {
 	if e.snapshot == "" {
 		return false, ErrNoSnapshot
 	}
@@ -151,6 +156,17 @@ func (e *Engine) Load() (vectors bool, err error) {
 	var hdr snapshotHeader
 	if err := gob.NewDecoder(r).Decode(&hdr); err != nil {
 		return false, fmt.Errorf("search: snapshot header: %w", err)
+	}
+	if hdr.Seq > 0 {
+		// The paper changed at Seq still holds it, or a later one if it
+		// changed again: the feed reaches Seq exactly when this finds one.
+		ch, err := e.store.FindPaperChanges(ctx, hdr.Seq-1, 1)
+		if err != nil {
+			return false, err
+		}
+		if len(ch) == 0 {
+			return false, fmt.Errorf("search: the snapshot %s is ahead of the database (position %d); was the database restored or replaced?", e.snapshot, hdr.Seq)
+		}
 	}
 	var docs snapshotDocs
 	if err := readSection(r, func(r io.Reader) error { return gob.NewDecoder(r).Decode(&docs) }); err != nil {
