@@ -203,7 +203,7 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("QUIRE_ARXIV_OAI_URL: %q is not an http(s) URL without a query", c.ArxivOAIURL))
 		}
 	} else if len(c.ArxivSets) > 0 {
-		errs = append(errs, errors.New("QUIRE_ARXIV_OAI_URL: needed with QUIRE_ARXIV_SETS (leave QUIRE_ARXIV_SETS empty to turn the scheduled sync off)"))
+		errs = append(errs, errors.New("QUIRE_ARXIV_OAI_URL: needed with QUIRE_ARXIV_SETS (set QUIRE_ARXIV_SETS=none to turn the scheduled sync off)"))
 	}
 	if c.UpstreamDaily != "" {
 		u, err := url.Parse(c.UpstreamDaily)
