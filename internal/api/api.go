@@ -27,6 +27,7 @@ type Store interface {
 	FindDailyEntriesByPaper(ctx context.Context, paperID string) ([]*quire.DailyEntry, error)
 	FindPapersByIDs(ctx context.Context, ids []string) ([]*quire.Paper, error)
 	FindHiddenPapers(ctx context.Context, paperIDs []string) (map[string]time.Time, error)
+	FindPaperChanges(ctx context.Context, afterSeq int64, limit int) ([]*quire.PaperChange, error)
 	UpsertPapers(ctx context.Context, papers []*quire.Paper) (quire.UpsertStats, error)
 
 	FindAPIToken(ctx context.Context, hash []byte) (*quire.APIToken, *quire.Account, error)

@@ -10,7 +10,9 @@ import (
 
 // routes registers every endpoint of the API.
 func (h *Handler) routes() {
+	h.handle("GET /api/openapi.json", h.openAPI)
 	h.handle("GET /api/daily_papers", h.dailyPapers)
+	h.handle("GET /api/papers", h.listPapers)
 	h.handle("GET /api/papers/search", h.searchPapers)
 	// Old-style ids hold a slash (hep-th/9901001), so the paper handler
 	// also serves {id}/similar and {id}/comments.

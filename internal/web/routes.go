@@ -18,7 +18,7 @@ func (h *Handler) routes() {
 	h.handle("GET /papers/month/{month}", h.cached(h.monthList))
 	h.handle("GET /papers/trending", h.cached(h.trendingList))
 	h.handle("GET /papers", h.searchPage)
-	h.handle("GET /papers/{id...}", h.cached(h.paper))
+	h.handle("GET /papers/{id...}", h.withMarkdown(h.cached(h.paper))) // also {id}.md
 	h.feedRoutes()
 	if h.comm != nil {
 		h.communityRoutes()
