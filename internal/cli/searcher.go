@@ -17,20 +17,39 @@ import (
 // while the index loads at start, and replaced when a freshly trained
 // embedding model makes semantic search possible.
 type searcher struct {
-	p    atomic.Pointer[search.Engine]
-	done chan struct{} // closed when the background work has stopped
+	p      atomic.Pointer[search.Engine]
+	built  chan struct{} // closed when the first build has ended, well or not
+	failed atomic.Bool   // that build failed: search stays unavailable
+	done   chan struct{} // closed when the background work has stopped
+	// poll is how often the engine reads the change feed unprompted
+	// (followInterval; tests lengthen it to show that announcements
+	// alone keep a node current).
+	poll time.Duration
 }
 
-func newSearcher() *searcher { return &searcher{done: make(chan struct{})} }
+func newSearcher() *searcher {
+	return &searcher{built: make(chan struct{}), done: make(chan struct{}), poll: followInterval}
+}
 
-var errIndexLoading = quire.Unavailablef("The search index is still loading; please try again in a moment.")
+// followInterval is how often a node reads the change feed whether or not
+// it was told of changes: the catch-up for announcements it missed, and
+// all there is on SQLite.
+const followInterval = 2 * time.Second
+
+var (
+	errIndexLoading = quire.Unavailablef("The search index is still loading; please try again in a moment.")
+	errIndexFailed  = quire.Unavailablef("Search is unavailable on this server at the moment.")
+)
 
 func (s *searcher) engine() (*search.Engine, error) {
 	e := s.p.Load()
-	if e == nil {
-		return nil, errIndexLoading
+	switch {
+	case e != nil:
+		return e, nil
+	case s.failed.Load():
+		return nil, errIndexFailed
 	}
-	return e, nil
+	return nil, errIndexLoading
 }
 
 // Search runs a search on the current engine.
@@ -66,6 +85,20 @@ func (s *searcher) Ready() bool {
 	return e != nil && e.Ready()
 }
 
+// WaitReady waits until the index is built (or could not be) or ctx ends,
+// and reports whether searches can run.
+func (s *searcher) WaitReady(ctx context.Context) bool {
+	select {
+	case <-s.built:
+	case <-ctx.Done():
+	}
+	return s.Ready()
+}
+
+// Failed reports whether the index could not be built, so that search
+// stays unavailable until the node restarts.
+func (s *searcher) Failed() bool { return s.failed.Load() }
+
 // autoTrainLimit is the largest catalogue for which `quire serve` trains the
 // built-in model by itself; larger ones are left to `quire index`, which
 // does not compete with serving for memory and time.
@@ -73,10 +106,22 @@ const autoTrainLimit = 200_000
 
 // start builds the engine in the background and then follows the catalogue
 // until ctx ends, saving a snapshot after the build and at the end; done is
-// closed when it has stopped.
+// closed when it has stopped. It follows on the store's announcements of
+// changes where the store makes them (PostgreSQL, where other nodes write
+// too), besides polling every followInterval.
 func (s *searcher) start(ctx context.Context, cfg *config.Config, db store.DB, logger *slog.Logger) {
 	go func() {
 		defer close(s.done)
+		// Listening starts before the build, so that the build's last
+		// read of the feed and the first announcement leave no gap.
+		wake := watchChanges(ctx, db, logger)
+		if wake != nil {
+			defer func() {
+				for range wake {
+					// Wait for the listener to close its connection.
+				}
+			}()
+		}
 		emb, err := newEmbedder(ctx, cfg, db)
 		if err != nil {
 			logger.Error("search: semantic search is off", "error", err)
@@ -84,20 +129,60 @@ func (s *searcher) start(ctx context.Context, cfg *config.Config, db store.DB, l
 		e, err := openEngine(ctx, cfg, db, emb, logger)
 		if err != nil {
 			if ctx.Err() == nil {
+				s.failed.Store(true)
+				close(s.built)
 				logger.Error("search: building the index failed; search is unavailable", "error", err)
 			}
 			return
 		}
 		s.p.Store(e)
+		close(s.built)
 		s.save(e, logger)
 		if emb == nil && cfg.Embedder == "builtin" {
-			if e2 := s.train(ctx, cfg, db, logger); e2 != nil {
+			// The lexical engine serves, and follows, while the
+			// model trains.
+			stop := follow(ctx, e, s.poll, wake)
+			e2 := s.train(ctx, cfg, db, logger)
+			stop()
+			if e2 != nil {
 				e = e2
 			}
 		}
-		e.Follow(ctx, 2*time.Second)
+		e.Follow(ctx, s.poll, wake)
 		s.save(e, logger)
 	}()
+}
+
+// follow runs e.Follow in the background until the returned function is
+// called, which returns once it has stopped.
+func follow(ctx context.Context, e *search.Engine, poll time.Duration, wake <-chan struct{}) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		e.Follow(ctx, poll, wake)
+	}()
+	return func() {
+		cancel()
+		<-stopped
+	}
+}
+
+// watchChanges returns the store's announcements of changes, or nil when
+// it makes none or cannot listen (the engine then polls only).
+func watchChanges(ctx context.Context, db store.DB, logger *slog.Logger) <-chan struct{} {
+	w, ok := db.(store.ChangeWatcher)
+	if !ok {
+		return nil
+	}
+	wake, err := w.WatchPaperChanges(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			logger.Warn("search: not told of other nodes' changes; reading them every "+followInterval.String()+" instead", "error", err)
+		}
+		return nil
+	}
+	return wake
 }
 
 // train learns the built-in model for a small catalogue and returns an

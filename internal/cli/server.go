@@ -127,7 +127,7 @@ func newHandler(cfg *config.Config, db store.DB, srch *searcher, logger *slog.Lo
 		apiOpts.ArXiv = c
 	}
 	mux.Handle("/api/", api.New(db, apiOpts))
-	mux.Handle("GET /healthz", healthz(db))
+	mux.Handle("GET /healthz", healthz(db, srch))
 	mux.Handle("GET /metrics", reg.Handler())
 	return middleware.Chain(mux,
 		middleware.RequestLog(logger),
@@ -191,8 +191,16 @@ func newMailer(cfg *config.Config) (*mail.SMTP, netmail.Address, error) {
 	return s, *from, nil
 }
 
-// healthz answers 200 when the database answers, 503 otherwise.
-func healthz(db store.DB) http.HandlerFunc {
+// healthz is the node's health probe. GET /healthz is readiness, for a
+// load balancer: 200 "ok" once the database answers and the node's search
+// index is complete, 503 with the reason before (a node joining a cluster
+// loads or rebuilds its index first) and whenever the database fails. A
+// probe that comes while the index loads waits for it up to its timeout,
+// so a node a moment from ready answers "ok" rather than sending its
+// caller back to poll. GET /healthz?live is liveness, for a supervisor:
+// the database only, as before readiness was added, so a node busy loading
+// a large index is not restarted for it.
+func healthz(db store.DB, srch *searcher) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
@@ -201,6 +209,15 @@ func healthz(db store.DB) http.HandlerFunc {
 		if err := db.Ping(ctx); err != nil {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintln(w, "database unavailable")
+			return
+		}
+		if !r.URL.Query().Has("live") && !srch.WaitReady(ctx) {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			if srch.Failed() {
+				fmt.Fprintln(w, "not ready: the search index could not be built (see the log)")
+			} else {
+				fmt.Fprintln(w, "not ready: the search index is loading")
+			}
 			return
 		}
 		fmt.Fprintln(w, "ok")

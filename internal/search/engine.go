@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-	"time"
 
 	"quire"
 	"quire/internal/embedding"
@@ -129,21 +128,4 @@ func (e *Engine) Stats() Stats {
 		st.Vectors = e.vec.Len()
 	}
 	return st
-}
-
-// Follow syncs with the store every interval until ctx ends, logging
-// failures and carrying on.
-func (e *Engine) Follow(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if _, err := e.Sync(ctx); err != nil && ctx.Err() == nil {
-			e.logger.Error("search: following the catalogue", "error", err)
-		}
-	}
 }
