@@ -18,6 +18,7 @@ type Store interface {
 	SubscriptionStore
 	DigestStore
 	LeaseStore
+	ReadingListStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database.

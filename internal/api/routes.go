@@ -23,6 +23,9 @@ func (h *Handler) routes() {
 	// {id}/upvote and {id}/comments, for the same reason as above.
 	h.handle("POST /api/papers/{id...}", h.paperWrite)
 	h.handle("DELETE /api/papers/{id...}", h.paperDelete) // {id}/upvote
+
+	// Reading lists (lists.go).
+	h.listRoutes()
 	// Anything else under /api/ answers in JSON too, not with the mux's
 	// plain-text 404.
 	h.handle("/api/", h.notFound)

@@ -54,6 +54,8 @@ var commands = []command{
 	userCommand,
 	digestCommand,
 	syncCommand,
+	copyCommand,
+	backupCommand,
 	{name: "version", summary: "print the version", bind: noFlags(runVersion)},
 }
 

@@ -38,6 +38,10 @@ func testConfig(t *testing.T) *config.Config {
 // MustStartServer runs a Server as `quire serve` does, until the test ends.
 func MustStartServer(t *testing.T, cfg *config.Config) *Server {
 	t.Helper()
+	if cfg.IndexPath == "" && cfg.SearchSnapshot() == "quire-search.idx" {
+		// PostgreSQL's default is the working folder: the source tree.
+		cfg.IndexPath = filepath.Join(t.TempDir(), "quire-search.idx")
+	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))

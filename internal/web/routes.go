@@ -65,6 +65,7 @@ func (h *Handler) communityRoutes() {
 	h.handle("GET /submit", h.signedIn(h.form(h.submitPage)))
 	h.handle("POST /submit", h.signedIn(h.form(h.submit)))
 	h.digestRoutes()
+	h.listRoutes()
 }
 
 // digestRoutes registers the pages of digest subscriptions. Their links

@@ -111,6 +111,7 @@ func Run(t *testing.T, newStore NewStore) {
 			tc.fn(t, newStore(t))
 		})
 	}
+	runReadingLists(t, newStore)
 }
 
 func ctx(t *testing.T) context.Context { return t.Context() }
