@@ -28,13 +28,6 @@ import (
 //	GET  /lists/{lid}/feed.atom|.rss     feeds of a public list
 //	POST /papers/{id}/save               save a paper to a list named in the form
 
-func init() {
-	// The reading-list pages join the table of page templates here, next
-	// to their handlers.
-	pages["lists.html"] = ListsPage{}
-	pages["readinglist.html"] = ReadingListPage{}
-}
-
 // ListsPage is the data of lists.html: the member's lists.
 type ListsPage struct {
 	BasePage

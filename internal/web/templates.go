@@ -37,6 +37,8 @@ var pages = map[string]any{
 	"subscribe.html":    SubscribePage{},
 	"subscription.html": SubscriptionPage{},
 	"digest.html":       DigestPage{},
+	"lists.html":        ListsPage{},
+	"readinglist.html":  ReadingListPage{},
 }
 
 const (
