@@ -147,19 +147,39 @@ func runSync(ctx context.Context, env Env, cfg *config.Config, o harvestOptions,
 	if o.until != "" {
 		uo.until, _ = time.Parse(quire.DayLayout, o.until)
 	}
+	// Like the harvest, never beside a server's scheduled run.
+	holder := leaseHolder()
+	ok, err := db.AcquireLease(ctx, upstreamLease, holder, upstreamLeaseTTL, time.Now())
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return quire.Conflictf("A server is merging the upstream list right now (it holds the %s lease); run quire sync again once it is done.", upstreamLease)
+	}
+	defer db.ReleaseLease(context.WithoutCancel(ctx), upstreamLease, holder)
 	_, err = followUpstream(ctx, db, client, uo, logger)
 	return err
 }
 
 // syncArxiv harvests o's sets with progress on stderr and a summary per
-// set on stdout.
-func syncArxiv(ctx context.Context, env Env, db harvestStore, o harvestOptions, logger *slog.Logger) error {
+// set on stdout, holding the lease of the scheduled sync, so that it never
+// runs beside a node's scheduled harvest.
+func syncArxiv(ctx context.Context, env Env, db syncStore, o harvestOptions, logger *slog.Logger) error {
+	s := &syncScheduler{db: db, holder: leaseHolder(), ttl: syncLeaseTTL, now: time.Now, logger: logger}
+	release, ok, err := s.acquire(ctx, time.Now())
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return quire.Conflictf("A server is harvesting arXiv right now (it holds the %s lease); run quire sync again once it is done.", syncLease)
+	}
+	defer release()
 	o.page = func(_ context.Context, p harvestProgress) error {
 		rate := float64(p.Records) / max(time.Since(p.Started).Seconds(), 1e-3)
 		fmt.Fprintf(env.Stderr, "\r%s: page %d, %d records (%.0f/s), last changed %s   ", setName(p.Set), p.Pages, p.Records, rate, p.LastDatestamp)
 		return nil
 	}
-	_, err := harvest(ctx, db, o, logger, func(p harvestProgress, err error) {
+	return s.harvestHeld(ctx, o, func(p harvestProgress, err error) {
 		fmt.Fprintln(env.Stderr)
 		if err != nil {
 			return
@@ -168,7 +188,6 @@ func syncArxiv(ctx context.Context, env Env, db harvestStore, o harvestOptions, 
 			setName(p.Set), p.Checkpoint.Records, p.Checkpoint.Pages, p.Stored, p.Deleted, p.Withdrawn, p.Malformed,
 			time.Since(p.Started).Round(time.Millisecond), cmpOrText(p.Checkpoint.LastDatestamp, "the start"))
 	})
-	return err
 }
 
 // harvest harvests each of o's sets in turn into db, each resuming from

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -116,6 +117,39 @@ func TestSyncDeleted(t *testing.T) {
 	checkWithdrawn(t, db, map[string]string{"0704.0012": "2007-05-21", "0704.0034": "2007-05-23", "0704.0010": "", "0704.0018": ""})
 	if out := mustRun(t, args...); !strings.Contains(out, "0 marked withdrawn") {
 		t.Errorf("quire sync again marks papers:\n%s", out)
+	}
+}
+
+// TestSyncWaitsForTheLease refuses a harvest or an upstream merge by hand
+// while a server holds the lease of its scheduled run, and runs once the
+// lease is free.
+func TestSyncWaitsForTheLease(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "quire.db")
+	srv := replayOAI(t, nil)
+	hf := httptest.NewServer(&replayHF{t: t})
+	t.Cleanup(hf.Close)
+	db := openTestStore(t, dsn)
+	now := time.Now()
+	for _, tc := range []struct {
+		lease string
+		args  []string
+	}{
+		{syncLease, []string{"--oai-url", srv.URL, "--format", "arXiv", "--sets", "all", "--interval", "10ms"}},
+		{upstreamLease, []string{"--sets", "none", "--upstream", hf.URL + "/api/daily_papers", "--from", hfDay, "--until", hfDay}},
+	} {
+		if ok, err := db.AcquireLease(t.Context(), tc.lease, "a server", time.Minute, now); err != nil || !ok {
+			t.Fatalf("AcquireLease = %v, %v", ok, err)
+		}
+		env := Env{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}
+		args := append([]string{"sync", "--db", dsn}, tc.args...)
+		err := Run(t.Context(), env, args)
+		if err == nil || !strings.Contains(err.Error(), "right now") {
+			t.Errorf("%s held: quire sync = %v, want a refusal", tc.lease, err)
+		}
+		if err := db.ReleaseLease(t.Context(), tc.lease, "a server"); err != nil {
+			t.Fatal(err)
+		}
+		mustRun(t, args...)
 	}
 }
 

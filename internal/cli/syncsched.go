@@ -135,44 +135,26 @@ func (s *syncScheduler) tick(ctx context.Context) (bool, error) {
 	if due, err := s.due(ctx, now); err != nil || !due {
 		return false, err
 	}
-	ok, err := s.db.AcquireLease(ctx, syncLease, s.holder, s.ttl, now)
-	if err != nil {
+	release, ok, err := s.acquire(ctx, now)
+	if err != nil || !ok {
 		return false, err
 	}
-	if !ok {
-		s.logger.Debug("sync: another node is harvesting")
-		return false, nil
-	}
-	defer func() {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		if err := s.db.ReleaseLease(rctx, syncLease, s.holder); err != nil {
-			s.logger.Warn("sync: releasing the lease", "error", err)
-		}
-	}()
+	defer release()
 	// Another node may have finished a harvest between the check and the
 	// lease.
 	if due, err := s.due(ctx, now); err != nil || !due {
 		return false, err
 	}
-	hctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	stopKeeping := s.keepLease(hctx, cancel)
-	defer stopKeeping()
 	o := s.harvest
 	o.started = now
-	o.page = func(ctx context.Context, _ harvestProgress) error { return s.renew(ctx) }
 	s.logger.Info("sync: harvesting", "sets", o.sets)
-	_, err = harvest(hctx, s.db, o, s.logger, func(p harvestProgress, err error) {
+	err = s.harvestHeld(ctx, o, func(p harvestProgress, err error) {
 		if err == nil {
 			s.logger.Info("sync: harvested", "set", setName(p.Set), "records", p.Records, "pages", p.Pages,
 				"new_or_changed", p.Stored, "withdrawn", p.Withdrawn, "malformed", p.Malformed,
 				"took", time.Since(p.Started).Round(time.Millisecond), "next_from", p.Checkpoint.LastDatestamp)
 		}
 	})
-	if cause := context.Cause(hctx); errors.Is(cause, errLeaseLost) {
-		err = cause
-	}
 	if err != nil {
 		// arXiv may be down for a while: wait before trying again, and
 		// then resume from the checkpoint.
@@ -180,6 +162,51 @@ func (s *syncScheduler) tick(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	return true, nil
+}
+
+// acquire takes the lease, and returns a function that releases it,
+// or false when another node holds it.
+func (s *syncScheduler) acquire(ctx context.Context, now time.Time) (release func(), ok bool, err error) {
+	ok, err = s.db.AcquireLease(ctx, syncLease, s.holder, s.ttl, now)
+	if err != nil || !ok {
+		if err == nil {
+			s.logger.Debug("sync: another node is harvesting")
+		}
+		return nil, false, err
+	}
+	return func() {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := s.db.ReleaseLease(rctx, syncLease, s.holder); err != nil {
+			s.logger.Warn("sync: releasing the lease", "error", err)
+		}
+	}, true, nil
+}
+
+// harvestHeld harvests with o while this node holds the lease, which it
+// renews after every page and while a page is slow; losing the lease stops
+// the harvest with errLeaseLost. o.page, if set, still runs after each
+// page.
+func (s *syncScheduler) harvestHeld(ctx context.Context, o harvestOptions, done func(harvestProgress, error)) error {
+	hctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stopKeeping := s.keepLease(hctx, cancel)
+	defer stopKeeping()
+	page := o.page
+	o.page = func(ctx context.Context, p harvestProgress) error {
+		if err := s.renew(ctx); err != nil {
+			return err
+		}
+		if page != nil {
+			return page(ctx, p)
+		}
+		return nil
+	}
+	_, err := harvest(hctx, s.db, o, s.logger, done)
+	if cause := context.Cause(hctx); errors.Is(cause, errLeaseLost) {
+		err = cause
+	}
+	return err
 }
 
 // renew extends the lease, or fails with errLeaseLost when another node
