@@ -65,7 +65,7 @@ type ReadingListStore interface {
 	// description normalised, see PrepareList) and returns it as stored,
 	// with ID, Owner and the times set. A second list of the same name
 	// (whatever its case) for one account is an error of kind ErrConflict,
-	// more than MaxListsPerAccount lists one of kind ErrRateLimited.
+	// more than MaxListsPerAccount lists one of kind ErrConflict.
 	CreateList(ctx context.Context, l *ReadingList) (*ReadingList, error)
 	// FindList returns one list, or an error of kind ErrNotFound.
 	FindList(ctx context.Context, id int64) (*ReadingList, error)
@@ -81,7 +81,7 @@ type ReadingListStore interface {
 	// transaction, and returns how many were new: saving a paper twice
 	// keeps its first date and note. An id the catalogue does not hold is
 	// an error of kind ErrNotFound and nothing is saved; a list that would
-	// pass MaxListPapers is refused (ErrRateLimited).
+	// pass MaxListPapers is refused (ErrConflict).
 	SavePapers(ctx context.Context, listID, accountID int64, paperIDs []string, at time.Time) (added int, err error)
 	// RemovePaper takes a paper off a list; removing one that is not on
 	// it changes nothing.

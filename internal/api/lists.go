@@ -123,30 +123,28 @@ func listID(r *http.Request) (int64, error) {
 }
 
 // readable returns the path's list when it is public or the request's
-// token owns it. A token is only checked when one is sent.
+// token owns it. A token is only checked when one is sent, and before the
+// list is looked up, so that a bad token is refused alike for every list
+// and cannot tell a private list from a missing one.
 func (a *listAPI) readable(r *http.Request) (*quire.ReadingList, error) {
 	id, err := listID(r)
 	if err != nil {
 		return nil, err
 	}
+	var acct *quire.Account
+	if _, ok := auth.BearerToken(r); ok {
+		if _, acct, err = a.h.authenticate(r); err != nil {
+			return nil, err
+		}
+	}
 	l, err := a.store.FindList(r.Context(), id)
 	if err != nil {
 		return nil, err
 	}
-	if l.Public {
+	if l.Public || (acct != nil && acct.ID == l.AccountID) {
 		return l, nil
 	}
-	if _, ok := auth.BearerToken(r); !ok {
-		return nil, quire.ErrNoList
-	}
-	_, acct, err := a.h.authenticate(r)
-	if err != nil {
-		return nil, err
-	}
-	if acct.ID != l.AccountID {
-		return nil, quire.ErrNoList
-	}
-	return l, nil
+	return nil, quire.ErrNoList
 }
 
 // index serves GET /api/lists.

@@ -58,6 +58,13 @@ func TestReadingLists(t *testing.T) {
 		wantError(t, MustSend(t, srv, "GET", base+"/export", token, ""), http.StatusNotFound, "no such reading list")
 	}
 	wantError(t, MustSend(t, srv, "POST", base+"/note", bobTok, `{"paper": "2506.11924", "note": "mine"}`), http.StatusNotFound, "no such reading list")
+	// A bad token is refused before the list is looked up: the answer is
+	// the same for this private list and for one that does not exist.
+	for _, path := range []string{base, "/api/lists/99999"} {
+		if r := MustSend(t, srv, "GET", path, "not-a-token", ""); r.status != http.StatusUnauthorized {
+			t.Errorf("GET %s with a bad token: %d, want 401", path, r.status)
+		}
+	}
 
 	r = MustSend(t, srv, "GET", base, tok, "")
 	var got api.ReadingList

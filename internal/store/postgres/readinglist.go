@@ -54,7 +54,7 @@ func (db *DB) CreateList(ctx context.Context, in *quire.ReadingList) (_ *quire.R
 			return err
 		}
 		if n >= quire.MaxListsPerAccount {
-			return quire.RateLimitedf("You have %d lists, the most an account may keep.", n)
+			return quire.Conflictf("You have %d lists, the most an account may keep; delete one first.", n)
 		}
 		var id int64
 		err := tx.QueryRow(ctx, `INSERT INTO reading_lists (account_id, name, name_key, description, public, created_at, updated_at)
@@ -189,7 +189,7 @@ func (db *DB) SavePapers(ctx context.Context, listID, accountID int64, paperIDs 
 			return err
 		}
 		if total > quire.MaxListPapers {
-			return quire.RateLimitedf("A list holds at most %d papers.", quire.MaxListPapers)
+			return quire.Conflictf("A list holds at most %d papers; start another list.", quire.MaxListPapers)
 		}
 		return touchList(ctx, tx, listID, added > 0)
 	})

@@ -44,7 +44,7 @@ func (db *DB) CreateList(ctx context.Context, in *quire.ReadingList) (_ *quire.R
 			return err
 		}
 		if n >= quire.MaxListsPerAccount {
-			return quire.RateLimitedf("You have %d lists, the most an account may keep.", n)
+			return quire.Conflictf("You have %d lists, the most an account may keep; delete one first.", n)
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO reading_lists (account_id, name, name_key, description, public, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -190,7 +190,7 @@ func (db *DB) SavePapers(ctx context.Context, listID, accountID int64, paperIDs 
 			return err
 		}
 		if total > quire.MaxListPapers {
-			return quire.RateLimitedf("A list holds at most %d papers.", quire.MaxListPapers)
+			return quire.Conflictf("A list holds at most %d papers; start another list.", quire.MaxListPapers)
 		}
 		return touchList(ctx, tx, listID, added > 0)
 	})

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -21,6 +22,7 @@ var readingListTests = []struct {
 	{"ReadingListInvalid", testReadingListInvalid},
 	{"ReadingListConcurrentSave", testReadingListConcurrentSave},
 	{"ReadingListDOI", testReadingListDOI},
+	{"ReadingListCap", testReadingListCap},
 }
 
 // runReadingLists runs the reading-list tests, each on a fresh store.
@@ -368,4 +370,23 @@ func testReadingListDOI(t *testing.T, s quire.Store) {
 	if got, err := s.FindPaperIDsByDOI(ctx(t), nil); err != nil || len(got) != 0 {
 		t.Errorf("FindPaperIDsByDOI(nil) = %v, %v; want empty", got, err)
 	}
+}
+
+// testReadingListCap refuses a list past MaxListsPerAccount as a conflict
+// (a limit that waiting does not lift), and a name freed by deleting a list
+// may be used again.
+func testReadingListCap(t *testing.T, s quire.Store) {
+	alice := MustCreateAccount(t, s, "alice")
+	var last *quire.ReadingList
+	for i := range quire.MaxListsPerAccount {
+		last = MustCreateList(t, s, alice.ID, fmt.Sprintf("List %d", i), false)
+	}
+	_, err := s.CreateList(ctx(t), &quire.ReadingList{AccountID: alice.ID, Name: "One too many"})
+	if !errors.Is(err, quire.ErrConflict) {
+		t.Fatalf("list %d: err = %v, want ErrConflict", quire.MaxListsPerAccount+1, err)
+	}
+	if err := s.DeleteList(ctx(t), last.ID, alice.ID); err != nil {
+		t.Fatal(err)
+	}
+	MustCreateList(t, s, alice.ID, "One too many", false)
 }
