@@ -37,10 +37,9 @@ type Params struct {
 	// Build to reach TargetRecall.
 	Probe int
 	// TargetRecall is the recall@10 against exact search that Build
-	// calibrates Probe for, measured with the index's own vectors as
-	// queries. Default 0.98: queries that sit farther from the catalogue
-	// than its own papers do (a title alone, a user's query) were measured
-	// up to 0.02 lower at the same Probe, and the goal for them is 0.95.
+	// calibrates Probe for, measured with mixes of two of the index's
+	// vectors as queries (see calibrationSet), whose recall tracks that of
+	// titles and users' queries. Default 0.98.
 	TargetRecall float64
 	// Rerank is the number of candidates, chosen by their int8 scores,
 	// that are re-scored with full-precision vectors. Default max(4·k, 64).

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -478,5 +480,56 @@ func TestSplitScanMatchesSingle(t *testing.T) {
 func skipUnderRace(t *testing.T) {
 	if raceEnabled {
 		t.Skip("large recall test: run without -race")
+	}
+}
+
+// A catalogue full of near-copies (each paper a hundred times over, its
+// copies differing far below the codes' resolution, as in a snapshot
+// generated from a small sample) must not make Build probe every list:
+// recall by id is out of reach there whatever is probed, and queries
+// between topics are still answered as well as exact search, by score.
+func TestCalibrateNearCopies(t *testing.T) {
+	skipUnderRace(t)
+	base := topics(3, 400, 200, 128)
+	rng := rand.New(rand.NewPCG(3, 9))
+	d := dataset{name: "near copies", dim: base.dim, queries: base.queries}
+	for range 100 {
+		for _, v := range base.vecs {
+			c := slices.Clone(v)
+			for i := range c {
+				c[i] += float32(rng.NormFloat64() * 1e-5)
+			}
+			normalizeTest(c)
+			d.vecs = append(d.vecs, c)
+		}
+	}
+	ix := MustBuild(t, d, Params{})
+	st := ix.Stats()
+	if !st.Trained || st.Probe > st.Lists/4 {
+		t.Fatalf("Stats() = %+v: probes more than a quarter of the lists", st)
+	}
+	// Recall by score: a result as good as the 10th exact neighbour, up
+	// to the codes' resolution, counts.
+	found, total := 0, 0
+	for _, q := range d.queries {
+		want, err := ix.Exact(q, 10, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ix.Search(q, 10, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range got {
+			if h.Score >= want[len(want)-1].Score-scoreTolerance {
+				found++
+			}
+		}
+		total += len(want)
+	}
+	if r := float64(found) / float64(total); r < 0.95 {
+		t.Errorf("recall@10 by score = %.3f, want >= 0.95 (stats %+v)", r, st)
+	} else {
+		t.Logf("recall@10 by score %.3f, probe %d of %d lists", r, st.Probe, st.Lists)
 	}
 }
