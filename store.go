@@ -19,6 +19,8 @@ type Store interface {
 	DigestStore
 	LeaseStore
 	ReadingListStore
+	FollowStore
+	SignalStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database.

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -21,6 +22,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
 
 	"quire"
 	"quire/internal/auth"
@@ -38,8 +41,10 @@ import (
 // catch-all; TestOpenAPIResponses sends real requests to a server on a
 // SQLite store holding the demo catalogue, with every documented query
 // parameter in turn (its example must be accepted, and a value its schema
-// forbids refused), and checks that each answer's status is documented and
-// its body matches the documented schema.
+// forbids refused), then the writes, and checks that each answer's status
+// is documented, its media type is one the status documents (or it has no
+// body, when the status documents none) and its body matches that type's
+// schema.
 
 // openAPI is the parsed document.
 type openAPI struct {
@@ -499,6 +504,40 @@ type apiFixture struct {
 	paper  string // a listed paper
 	fresh  string // a paper that may be submitted today
 	others []string
+	now    time.Time // the server's clock
+}
+
+// distinct returns n different papers of the catalogue, f.paper first.
+func (f *apiFixture) distinct(tb testing.TB, n int) []string {
+	tb.Helper()
+	ids := []string{f.paper}
+	for _, id := range f.others {
+		if len(ids) < n && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) < n {
+		tb.Fatalf("the demo catalogue has fewer than %d papers", n)
+	}
+	return ids
+}
+
+// mustAccountToken creates an account, made at created, and an API token
+// for it.
+func mustAccountToken(tb testing.TB, db *sqlite.DB, name string, created time.Time) (*quire.Account, string) {
+	tb.Helper()
+	acct, err := db.CreateAccount(tb.Context(), &quire.Account{
+		Username: name, Email: name + "@example.org",
+		PasswordHash: "$argon2id$v=19$m=65536,t=3,p=2$c2FsdA$a2V5", CreatedAt: created,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	raw, hash := auth.NewAPIToken()
+	if _, err := db.CreateAPIToken(tb.Context(), &quire.APIToken{AccountID: acct.ID, Name: "openapi", Hash: hash, Prefix: raw[:8]}); err != nil {
+		tb.Fatal(err)
+	}
+	return acct, raw
 }
 
 func mustAPIFixture(tb testing.TB) *apiFixture {
@@ -547,31 +586,53 @@ func mustAPIFixture(tb testing.TB) *apiFixture {
 	f.fresh = newest.ID
 	// Two days on: no list of that day holds the paper yet.
 	now := quire.TruncateDay(newest.PublishedAt).Add(2*24*time.Hour + 9*time.Hour)
-	acct, err := db.CreateAccount(ctx, &quire.Account{
-		Username: "reader", Email: "reader@example.org",
-		PasswordHash: "$argon2id$v=19$m=65536,t=3,p=2$c2FsdA$a2V5", CreatedAt: now.Add(-30 * 24 * time.Hour),
-	})
+	f.now = now
+	var acct *quire.Account
+	acct, f.token = mustAccountToken(tb, db, "reader", now.Add(-30*24*time.Hour))
+	// Reading list 1, which the document's examples name: public, with a
+	// paper read and another annotated, so that every field shows.
+	l, err := db.CreateList(ctx, &quire.ReadingList{AccountID: acct.ID, Name: "To read", Description: "For Friday.", Public: true})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	raw, hash := auth.NewAPIToken()
-	if _, err := db.CreateAPIToken(ctx, &quire.APIToken{AccountID: acct.ID, Name: "openapi", Hash: hash, Prefix: raw[:8]}); err != nil {
+	if l.ID != 1 {
+		tb.Fatalf("the first list has id %d, not the 1 of the examples", l.ID)
+	}
+	saved := f.distinct(tb, 2)
+	if _, err := db.SavePapers(ctx, l.ID, acct.ID, saved, now); err != nil {
 		tb.Fatal(err)
 	}
-	f.token = raw
+	if err := db.SetSavedRead(ctx, l.ID, acct.ID, saved[0], true, now); err != nil {
+		tb.Fatal(err)
+	}
+	if err := db.SetSavedNote(ctx, l.ID, acct.ID, saved[1], "Section 3 first."); err != nil {
+		tb.Fatal(err)
+	}
 	h := New(db, Options{Logger: quiet, Search: eng, Now: func() time.Time { return now }})
 	f.srv = httptest.NewServer(h)
 	tb.Cleanup(f.srv.Close)
 	return f
 }
 
+// moreWrites are write exercises of TestOpenAPIResponses that live with
+// their endpoints' tests: each sends its calls through run, which checks
+// every answer against the document, and finds operations in byID.
+var moreWrites []writeExercise
+
+type writeExercise struct {
+	name string
+	run  func(t *testing.T, f *apiFixture, run func(call) answer, byID map[string]operation)
+}
+
 // call is one request of TestOpenAPIResponses.
 type call struct {
-	op         operation
-	path       string // with its query
-	token      string
-	body       string
-	wantStatus int // 0: any documented 2xx; anyStatus: any documented one
+	op    operation
+	path  string // with its query
+	token string
+	body  string
+	// contentType is the body's; "" for application/json.
+	contentType string
+	wantStatus  int // 0: any documented 2xx; anyStatus: any documented one
 }
 
 // anyStatus lets a call be answered with any documented status.
@@ -598,7 +659,11 @@ func (f *apiFixture) do(tb testing.TB, c call) answer {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
 	if c.body != "" {
-		req.Header.Set("Content-Type", "application/json")
+		ct := c.contentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		req.Header.Set("Content-Type", ct)
 	}
 	resp, err := f.srv.Client().Do(req)
 	if err != nil {
@@ -633,22 +698,7 @@ func (d *openAPI) check(t *testing.T, f *apiFixture, c call) answer {
 		t.Errorf("%s: status %d is not documented", name, a.status)
 		return a
 	}
-	content, _ := resp["content"].(map[string]any)
-	media, ok := content["application/json"].(map[string]any)
-	if !ok {
-		t.Fatalf("%s: response %d documents no application/json", name, a.status)
-	}
-	if ct := a.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		t.Errorf("%s: Content-Type %q, documented application/json", name, ct)
-	}
-	dec := json.NewDecoder(bytes.NewReader(a.body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		t.Errorf("%s: body is not JSON: %v", name, err)
-		return a
-	}
-	for _, e := range d.validate(media["schema"], v, "body") {
+	for _, e := range d.checkBody(resp, a) {
 		t.Errorf("%s (%d): %s", name, a.status, e)
 	}
 	headers, _ := resp["headers"].(map[string]any)
@@ -664,6 +714,40 @@ func (d *openAPI) check(t *testing.T, f *apiFixture, c call) answer {
 		t.Errorf("%s: 401 without WWW-Authenticate", name)
 	}
 	return a
+}
+
+// checkBody checks an answer's body against its documented response: none
+// when the response documents no content (204), else one of the documented
+// media types, its body matching that type's schema. JSON types (+json
+// included) are decoded; any other is text, checked as a string.
+func (d *openAPI) checkBody(resp map[string]any, a answer) []string {
+	content, _ := resp["content"].(map[string]any)
+	if len(content) == 0 {
+		if len(a.body) > 0 {
+			return []string{fmt.Sprintf("body %s, but the response documents none", clipBody(a.body))}
+		}
+		return nil
+	}
+	ct := a.header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	media, ok := content[mt].(map[string]any)
+	if err != nil || !ok {
+		return []string{fmt.Sprintf("Content-Type %q, documented %v", ct, slices.Sorted(maps.Keys(content)))}
+	}
+	var v any
+	if mt == "application/json" || strings.HasSuffix(mt, "+json") {
+		dec := json.NewDecoder(bytes.NewReader(a.body))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			return []string{fmt.Sprintf("body is not JSON: %v", err)}
+		}
+	} else {
+		if !utf8.Valid(a.body) {
+			return []string{"body is not UTF-8 text"}
+		}
+		v = string(a.body)
+	}
+	return d.validate(media["schema"], v, "body")
 }
 
 func clipBody(b []byte) string {
@@ -739,9 +823,16 @@ func TestOpenAPIResponses(t *testing.T) {
 		}
 		base := concretePath(op.path, f.paper)
 		t.Run(op.spec["operationId"].(string), func(t *testing.T) {
-			a := run(call{op: op, path: base})
+			// A read that needs a token is sent with the account's, and
+			// refused without; one that may go without is sent without.
+			var token string
+			if needsToken(op) {
+				token = f.token
+				run(call{op: op, path: base, wantStatus: http.StatusUnauthorized})
+			}
+			a := run(call{op: op, path: base, token: token})
 			if next := linkRE.FindStringSubmatch(a.header.Get("Link")); next != nil {
-				run(call{op: op, path: next[1]})
+				run(call{op: op, path: next[1], token: token})
 			}
 			params, err := d.parameters(op)
 			if err != nil {
@@ -763,30 +854,36 @@ func TestOpenAPIResponses(t *testing.T) {
 				}
 				if name == "cursor" {
 					// A cursor is only ever one the server gave out.
-					next := linkRE.FindStringSubmatch(run(call{op: op, path: base + "?limit=2"}).header.Get("Link"))
+					next := linkRE.FindStringSubmatch(run(call{op: op, path: base + "?limit=2", token: token}).header.Get("Link"))
 					if next == nil {
 						t.Fatalf("%s: no next link to take a cursor from", op.path)
 					}
 					q = []string{next[1][strings.Index(next[1], "cursor="):]}
 				}
-				a := run(call{op: op, path: base + "?" + strings.Join(q, "&")})
+				a := run(call{op: op, path: base + "?" + strings.Join(q, "&"), token: token})
 				if next := linkRE.FindStringSubmatch(a.header.Get("Link")); next != nil {
-					run(call{op: op, path: next[1]})
+					run(call{op: op, path: next[1], token: token})
 				}
 				schema, err := d.resolve(p["schema"])
 				if err != nil {
 					t.Fatal(err)
 				}
 				if bad := badValue(schema); bad != "" {
-					run(call{op: op, path: base + "?" + name + "=" + url.QueryEscape(bad), wantStatus: http.StatusBadRequest})
+					run(call{op: op, path: base + "?" + name + "=" + url.QueryEscape(bad), token: token, wantStatus: http.StatusBadRequest})
 				}
 				if name == "cursor" {
-					run(call{op: op, path: base + "?cursor=x!", wantStatus: http.StatusBadRequest})
+					run(call{op: op, path: base + "?cursor=x!", token: token, wantStatus: http.StatusBadRequest})
+				}
+			}
+			if strings.Contains(op.path, "{lid}") {
+				// No list, and no list id: both not found.
+				for _, lid := range []string{"999", "0", "abc"} {
+					run(call{op: op, path: strings.ReplaceAll(op.path, "{lid}", lid), token: f.token, wantStatus: http.StatusNotFound})
 				}
 			}
 			if strings.Contains(op.path, "{id}") {
-				run(call{op: op, path: concretePath(op.path, "not-an-id"), wantStatus: http.StatusBadRequest})
-				run(call{op: op, path: concretePath(op.path, "2501.99999"), wantStatus: http.StatusNotFound})
+				run(call{op: op, path: concretePath(op.path, "not-an-id"), token: token, wantStatus: http.StatusBadRequest})
+				run(call{op: op, path: concretePath(op.path, "2501.99999"), token: token, wantStatus: http.StatusNotFound})
 			}
 		})
 	}
@@ -846,6 +943,14 @@ func TestOpenAPIResponses(t *testing.T) {
 		}
 	})
 
+	// Reading lists, with the account's token.
+	t.Run("lists", func(t *testing.T) { exerciseLists(t, f, run, byID) })
+
+	// The writes of other endpoints, each registered by its own tests.
+	for _, ex := range moreWrites {
+		t.Run(ex.name, func(t *testing.T) { ex.run(t, f, run, byID) })
+	}
+
 	// Every operation was answered with success at least once.
 	for _, op := range d.operations() {
 		id := op.spec["operationId"].(string)
@@ -856,5 +961,188 @@ func TestOpenAPIResponses(t *testing.T) {
 		if !ok {
 			t.Errorf("%s was never answered with success (statuses seen: %v)", id, slices.Sorted(maps.Keys(exercised[id])))
 		}
+	}
+}
+
+// needsToken reports whether op is documented as refused without a token:
+// it has security requirements, and none of them is empty (anonymous).
+func needsToken(op operation) bool {
+	sec, _ := op.spec["security"].([]any)
+	for _, req := range sec {
+		if m, _ := req.(map[string]any); len(m) == 0 {
+			return false
+		}
+	}
+	return len(sec) > 0
+}
+
+// exerciseLists sends the reading-list writes, and the reads of a private
+// list, through run. The reads of list 1 (see mustAPIFixture) ran before;
+// this leaves it as it was, and the account over its list-write limit.
+func exerciseLists(t *testing.T, f *apiFixture, run func(call) answer, byID map[string]operation) {
+	op := func(id string) operation {
+		t.Helper()
+		o, ok := byID[id]
+		if !ok {
+			t.Fatalf("operation %s is not documented", id)
+		}
+		return o
+	}
+	index, create, show, update := op("listReadingLists"), op("createReadingList"), op("getReadingList"), op("updateReadingList")
+	save, note, read, remove := op("saveToReadingList"), op("setSavedNote"), op("setSavedRead"), op("removeFromReadingList")
+	del, imp, export := op("deleteReadingList"), op("importBibTeX"), op("exportReadingList")
+	_, stranger := mustAccountToken(t, f.db, "stranger", f.now.Add(-48*time.Hour))
+	ids := f.distinct(t, 3)
+	tooLarge := `{"name": "` + strings.Repeat("a", 70<<10) + `"}`
+	decode := func(a answer, v any) {
+		t.Helper()
+		if err := json.Unmarshal(a.body, v); err != nil {
+			t.Fatalf("%s: %v", clipBody(a.body), err)
+		}
+	}
+
+	// A new list, private.
+	a := run(call{op: create, path: create.path, token: f.token, body: `{"name": " Later ", "description": "Some day."}`, wantStatus: http.StatusCreated})
+	var made ReadingList
+	decode(a, &made)
+	if made.ID == 0 || made.Name != "Later" || made.Owner != "reader" || made.Public || made.Papers != nil {
+		t.Errorf("created %+v", made)
+	}
+	at := func(o operation) string { return strings.ReplaceAll(o.path, "{lid}", strconv.FormatInt(made.ID, 10)) }
+	run(call{op: create, path: create.path, token: f.token, body: `{"name": "LATER"}`, wantStatus: http.StatusConflict})
+	for _, body := range []string{`{"name": " "}`, `{"name": "x", "colour": "red"}`, `{"name": "x", "public": "yes"}`, `[]`, ``} {
+		run(call{op: create, path: create.path, token: f.token, body: body, wantStatus: http.StatusBadRequest})
+	}
+	run(call{op: create, path: create.path, token: f.token, body: tooLarge, wantStatus: http.StatusRequestEntityTooLarge})
+	run(call{op: create, path: create.path, body: `{"name": "x"}`, wantStatus: http.StatusUnauthorized})
+	run(call{op: create, path: create.path, token: "qk_nonsense", body: `{"name": "x"}`, wantStatus: http.StatusUnauthorized})
+
+	// Private: its owner reads it; for anyone else it does not exist. A
+	// token sent for it must be valid.
+	run(call{op: show, path: at(show), token: f.token})
+	run(call{op: export, path: at(export), token: f.token})
+	for _, o := range []operation{show, export} {
+		run(call{op: o, path: at(o), wantStatus: http.StatusNotFound})
+		run(call{op: o, path: at(o), token: stranger, wantStatus: http.StatusNotFound})
+		run(call{op: o, path: at(o), token: "qk_nonsense", wantStatus: http.StatusUnauthorized})
+	}
+	if a := run(call{op: index, path: index.path, token: stranger}); strings.TrimSpace(string(a.body)) != "[]" {
+		t.Errorf("another account's lists: %s, want []", a.body)
+	}
+
+	// Papers: saved (a repeat once), annotated, marked read.
+	a = run(call{op: save, path: at(save), token: f.token,
+		body: `{"ids": ["` + ids[0] + `", "https://arxiv.org/abs/` + ids[1] + `v2", "arXiv:` + ids[0] + `"]}`})
+	if got := strings.TrimSpace(string(a.body)); got != `{"added":2}` {
+		t.Errorf("save: %s, want {\"added\":2}", got)
+	}
+	run(call{op: save, path: at(save), token: f.token, body: `{"ids": ["2501.99999"]}`, wantStatus: http.StatusNotFound})
+	run(call{op: save, path: at(save), token: f.token, body: `{"ids": ["nonsense"]}`, wantStatus: http.StatusBadRequest})
+	run(call{op: save, path: at(save), token: f.token, body: `{"ids": "` + ids[0] + `"}`, wantStatus: http.StatusBadRequest})
+	run(call{op: save, path: at(save), token: f.token, body: tooLarge, wantStatus: http.StatusRequestEntityTooLarge})
+	run(call{op: save, path: at(save), token: stranger, body: `{"ids": ["` + ids[0] + `"]}`, wantStatus: http.StatusNotFound})
+	run(call{op: save, path: at(save), body: `{"ids": ["` + ids[0] + `"]}`, wantStatus: http.StatusUnauthorized})
+
+	run(call{op: note, path: at(note), token: f.token, body: `{"paper": "` + ids[0] + `", "note": "Compare with\r\nthe baseline."}`, wantStatus: http.StatusNoContent})
+	run(call{op: note, path: at(note), token: f.token, body: `{"paper": "` + ids[0] + `"}`, wantStatus: http.StatusBadRequest})
+	run(call{op: note, path: at(note), token: f.token, body: `{"paper": "nonsense", "note": "x"}`, wantStatus: http.StatusBadRequest})
+	run(call{op: note, path: at(note), token: f.token, body: `{"paper": "` + ids[2] + `", "note": "x"}`, wantStatus: http.StatusNotFound})
+	run(call{op: note, path: at(note), token: stranger, body: `{"paper": "` + ids[0] + `", "note": "x"}`, wantStatus: http.StatusNotFound})
+	run(call{op: note, path: at(note), body: `{"paper": "` + ids[0] + `", "note": "x"}`, wantStatus: http.StatusUnauthorized})
+	run(call{op: note, path: at(note), token: f.token, body: tooLarge, wantStatus: http.StatusRequestEntityTooLarge})
+	run(call{op: read, path: at(read), token: f.token, body: `{"paper": "` + ids[1] + `", "read": true}`, wantStatus: http.StatusNoContent})
+	run(call{op: read, path: at(read), token: f.token, body: `{"paper": "` + ids[1] + `", "read": "yes"}`, wantStatus: http.StatusBadRequest})
+	run(call{op: read, path: at(read), token: f.token, body: `{"paper": "` + ids[1] + `"}`, wantStatus: http.StatusBadRequest})
+	run(call{op: read, path: at(read), token: f.token, body: `{"paper": "` + ids[2] + `", "read": true}`, wantStatus: http.StatusNotFound})
+	run(call{op: read, path: at(read), body: `{"paper": "` + ids[1] + `", "read": true}`, wantStatus: http.StatusUnauthorized})
+
+	var got ReadingList
+	decode(run(call{op: show, path: at(show), token: f.token}), &got)
+	type row struct {
+		ID, Note string
+		Read     bool
+	}
+	var rows []row
+	for _, p := range got.Papers {
+		rows = append(rows, row{p.ID, p.Note, p.Read})
+		if p.Read != (p.ReadAt != nil) || p.Title == "" {
+			t.Errorf("saved paper %+v", p)
+		}
+	}
+	// Saved at the same second: by id.
+	want := []row{{ids[0], "Compare with\nthe baseline.", false}, {ids[1], "", true}}
+	slices.SortFunc(want, func(x, y row) int { return strings.Compare(x.ID, y.ID) })
+	if diff := cmp.Diff(want, rows); diff != "" || got.NumPapers != 2 {
+		t.Errorf("list %d: numPapers %d, papers mismatch (-want +got):\n%s", made.ID, got.NumPapers, diff)
+	}
+	for _, format := range []string{"bibtex", "ris", "csl-json"} {
+		a := run(call{op: export, path: at(export) + "?format=" + format, token: f.token})
+		if !strings.Contains(string(a.body), "baseline") {
+			t.Errorf("export as %s leaves out the note: %s", format, clipBody(a.body))
+		}
+	}
+
+	// A BibTeX file: a saved paper, a new one, one the catalogue lacks,
+	// one without an id.
+	bib := "@misc{saved, eprint = {" + ids[0] + "}, archivePrefix = {arXiv}}\n" +
+		"@misc{new, url = {https://arxiv.org/abs/" + ids[2] + "}}\n" +
+		"@misc{gone, eprint = {2501.99999}}\n@book{knuth, title = {TeX}}\n"
+	var res ImportResult
+	decode(run(call{op: imp, path: at(imp), token: f.token, body: bib, contentType: "application/x-bibtex"}), &res)
+	if diff := cmp.Diff(ImportResult{Entries: 4, Added: 1, Already: 1, Unknown: []string{"gone"}, NoID: []string{"knuth"}}, res); diff != "" {
+		t.Errorf("import mismatch (-want +got):\n%s", diff)
+	}
+	run(call{op: imp, path: at(imp), token: f.token, body: "@misc{k, title = {x", contentType: "application/x-bibtex", wantStatus: http.StatusBadRequest})
+	run(call{op: imp, path: at(imp), token: stranger, body: bib, contentType: "application/x-bibtex", wantStatus: http.StatusNotFound})
+	run(call{op: imp, path: at(imp), body: bib, contentType: "application/x-bibtex", wantStatus: http.StatusUnauthorized})
+	run(call{op: imp, path: at(imp), token: f.token, body: "%" + strings.Repeat("x", 1<<20), contentType: "application/x-bibtex",
+		wantStatus: http.StatusRequestEntityTooLarge})
+
+	// Off the list again, twice: the second changes nothing.
+	for range 2 {
+		run(call{op: remove, path: at(remove), token: f.token, body: `{"paper": "` + ids[2] + `"}`, wantStatus: http.StatusNoContent})
+	}
+	run(call{op: remove, path: at(remove), token: f.token, body: `{"paper": "nonsense"}`, wantStatus: http.StatusBadRequest})
+	run(call{op: remove, path: at(remove), token: f.token, body: tooLarge, wantStatus: http.StatusRequestEntityTooLarge})
+	run(call{op: remove, path: at(remove), token: stranger, body: `{"paper": "` + ids[0] + `"}`, wantStatus: http.StatusNotFound})
+	run(call{op: remove, path: at(remove), body: `{"paper": "` + ids[0] + `"}`, wantStatus: http.StatusUnauthorized})
+
+	// Renamed and made public: anyone reads it then. An update replaces
+	// the description too.
+	var updated ReadingList
+	decode(run(call{op: update, path: at(update), token: f.token, body: `{"name": "Someday", "public": true}`}), &updated)
+	if updated.Name != "Someday" || !updated.Public || updated.Description != "" || updated.NumPapers != 2 {
+		t.Errorf("updated %+v", updated)
+	}
+	run(call{op: update, path: at(update), token: f.token, body: `{"name": "to read"}`, wantStatus: http.StatusConflict})
+	run(call{op: update, path: at(update), token: f.token, body: `{"description": "No name."}`, wantStatus: http.StatusBadRequest})
+	run(call{op: update, path: at(update), token: f.token, body: tooLarge, wantStatus: http.StatusRequestEntityTooLarge})
+	run(call{op: update, path: at(update), token: stranger, body: `{"name": "Mine"}`, wantStatus: http.StatusNotFound})
+	run(call{op: update, path: at(update), body: `{"name": "Mine"}`, wantStatus: http.StatusUnauthorized})
+	run(call{op: show, path: at(show)})
+	run(call{op: export, path: at(export) + "?format=csl-json", token: stranger})
+	var mine []ReadingList
+	decode(run(call{op: index, path: index.path, token: f.token}), &mine)
+	if len(mine) != 2 || mine[0].Name != "Someday" || mine[1].ID != 1 {
+		t.Errorf("the account's lists = %+v, want Someday and list 1", mine)
+	}
+
+	// Deleted: gone for its owner too.
+	run(call{op: del, path: at(del), token: stranger, wantStatus: http.StatusNotFound})
+	run(call{op: del, path: at(del), wantStatus: http.StatusUnauthorized})
+	run(call{op: del, path: at(del), token: f.token, wantStatus: http.StatusNoContent})
+	run(call{op: del, path: at(del), token: f.token, wantStatus: http.StatusNotFound})
+	run(call{op: show, path: at(show), token: f.token, wantStatus: http.StatusNotFound})
+
+	// List writes past the limit (the server's clock stands still).
+	var last answer
+	for range 121 {
+		last = run(call{op: del, path: strings.ReplaceAll(del.path, "{lid}", "999"), token: f.token, wantStatus: anyStatus})
+		if last.status == http.StatusTooManyRequests {
+			break
+		}
+	}
+	if last.status != http.StatusTooManyRequests || last.header.Get("Retry-After") == "" {
+		t.Errorf("list writes past the limit: status %d, Retry-After %q; want 429 with one", last.status, last.header.Get("Retry-After"))
 	}
 }

@@ -26,6 +26,10 @@ func (h *Handler) routes() {
 
 	// Reading lists (lists.go).
 	h.listRoutes()
+	// The personal feed (foryou.go).
+	h.forYouRoutes()
+	// Follows (follows.go).
+	h.followRoutes()
 	// Anything else under /api/ answers in JSON too, not with the mux's
 	// plain-text 404.
 	h.handle("/api/", h.notFound)

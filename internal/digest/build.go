@@ -242,7 +242,13 @@ func (b *Builder) digestFor(ctx context.Context, s *quire.Subscription, p quire.
 		title string
 		ids   []string
 	}
-	sections := []section{{title: "Trending", ids: trend}}
+	// A member's own picks come first, and trending fills in around them.
+	forYou, err := b.forYouPapers(ctx, s, p) // foryou.go
+	if err != nil {
+		return nil, err
+	}
+	sections := []section{{title: "For you", ids: forYou}, {title: "Trending", ids: trend}}
+	const trendingAt = 1 // the section that perTopic does not cut
 	if b.Search != nil {
 		for _, t := range topicsOf(s.Topics, p) {
 			ids, ok := cache[t.key()]
@@ -269,6 +275,13 @@ func (b *Builder) digestFor(ctx context.Context, s *quire.Subscription, p quire.
 			sections = append(sections, section{title: t.title, ids: ids})
 		}
 	}
+	follows, err := b.followSections(ctx, s, p) // follows.go
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range follows {
+		sections = append(sections, section(f))
+	}
 	var all []string
 	for _, sec := range sections {
 		all = append(all, sec.ids...)
@@ -288,7 +301,7 @@ func (b *Builder) digestFor(ctx context.Context, s *quire.Subscription, p quire.
 	seen := map[string]bool{}
 	for i, sec := range sections {
 		limit := perTopic
-		if i == 0 {
+		if i == trendingAt {
 			limit = len(sec.ids)
 		}
 		n := 0

@@ -108,6 +108,17 @@ func MustHub(t *testing.T) (string, *sqlite.DB) {
 	storetest.MustAcquireLease(t, db, "harvest", "node-1", time.Hour, hubTime)
 	l := storetest.MustCreateList(t, db, alice.ID, "To read", true)
 	storetest.MustSavePapers(t, db, l, papers[2].ID, papers[3].ID)
+	storetest.MustCreateFollow(t, db, &quire.Follow{AccountID: alice.ID, Kind: quire.FollowAuthor, Name: "Ada Lovelace", CoAuthor: "Author 1", Digest: true})
+	storetest.MustCreateFollow(t, db, &quire.Follow{AccountID: bob.ID, Kind: quire.FollowCategory, Name: "cs.CL"})
+	for _, err := range []error{
+		db.RecordOpened(ctx, alice.ID, papers[0].ID, hubTime),
+		db.SetNotInterested(ctx, alice.ID, papers[1].ID, true, hubTime),
+		db.SetInterests(ctx, bob.ID, &quire.Interests{Categories: []string{"cs.CL"}, Authors: []string{"Ada Lovelace"}, Papers: []string{papers[0].ID}}),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	return path, db
 }
 

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
-	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -302,17 +301,9 @@ func (h *Handler) authorFeed(r *http.Request) (*feed.Feed, error) {
 	if name == "" || len(name) > maxAuthorName || !utf8.ValidString(name) || strings.ContainsFunc(name, isControl) {
 		return nil, quire.Invalidf("%q is not an author's name.", clip(name))
 	}
-	f := newFeed(r, "Papers by "+name, "The newest arXiv papers by "+name+".", "/papers?"+url.Values{"q": {authorQuery(name)}}.Encode())
+	f := newFeed(r, "Papers by "+name, "The newest arXiv papers by "+name+".", authorPath(name))
 	req := search.Request{Authors: []string{name}, Order: search.ByDate}
 	return f, h.fillSearchFeed(r, f, req, "There are no papers by "+clip(name)+" here.")
-}
-
-// authorQuery is name as the query language's author: filter.
-func authorQuery(name string) string {
-	if strings.ContainsAny(name, " \t") {
-		return `author:"` + strings.ReplaceAll(name, `"`, "") + `"`
-	}
-	return "author:" + name
 }
 
 // categoryFeed serves the newest papers in an arXiv category. A category
@@ -327,7 +318,7 @@ func (h *Handler) categoryFeed(r *http.Request) (*feed.Feed, error) {
 		return nil, quire.Invalidf("%q is not an arXiv category such as cs.CL or hep-th.", clip(raw))
 	}
 	cat := cats[0]
-	f := newFeed(r, "Papers in "+cat, "The newest arXiv papers in "+cat+".", "/papers?"+url.Values{"cat": {cat}}.Encode())
+	f := newFeed(r, "Papers in "+cat, "The newest arXiv papers in "+cat+".", categoryPath(cat))
 	req := search.Request{Categories: []string{cat}, Order: search.ByDate}
 	return f, h.fillSearchFeed(r, f, req, "There are no papers in "+cat+" here.")
 }
@@ -424,8 +415,8 @@ type FeedLink struct {
 	Href   string
 }
 
-// feedLinks are the feeds of the page data renders for r: those of a list
-// or of a search. Other pages have none.
+// feedLinks are the feeds of the page data renders for r: those of a list,
+// of a search, or of an author or a category. Other pages have none.
 func feedLinks(data any, r *http.Request) []FeedLink {
 	var bases []string // paths without the extension, in order
 	var names []string
@@ -444,6 +435,8 @@ func feedLinks(data any, r *http.Request) []FeedLink {
 		case strings.HasPrefix(up, "/papers/month/"):
 			bases, names = []string{up + "/feed", "/papers/month/feed"}, []string{"This month’s papers", "Monthly Papers"}
 		}
+	case *TopicPage:
+		bases, names = []string{d.FeedBase}, []string{d.Heading}
 	case *SearchPage:
 		if !d.Searched {
 			return nil

@@ -84,6 +84,7 @@ func (h *Handler) paper(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	h.recordOpened(r, id) // a signed-in reader's page is never cached
 	page := newPaperPage(p, entries)
 	page.BasePage = h.base(p.Title, snippet(strings.ReplaceAll(p.Abstract, "\n\n", " "), 200), "")
 	if h.comm != nil {

@@ -12,7 +12,7 @@ func TestPaperPage(t *testing.T) {
 		r := MustGet(t, srv, "/papers/2506.11924")
 		checkPage(t, r, 200,
 			"<h1>Aligned Novel View Image and Geometry Synthesis via Cross-modal Attention Instillation</h1>",
-			"<li>Min-Seop Kwak</li>", "<li>Jin-Hwa Kim</li>",
+			`<li><a href="/authors/Min-Seop%20Kwak">Min-Seop Kwak</a></li>`, `<li><a href="/authors/Jin-Hwa%20Kim">Jin-Hwa Kim</a></li>`,
 			// The abstract is unwrapped into one paragraph.
 			"<p>We introduce a diffusion-based framework that performs aligned novel view image and geometry generation",
 			"AI-generated summary", "cross-modal attention distillation and proximity-based mesh conditioning",
@@ -36,7 +36,7 @@ func TestPaperPage(t *testing.T) {
 			"Calculation of prompt diphoton production cross sections at Tevatron and LHC energies",
 			`Published on <time datetime="2007-04-02">Apr 2, 2007</time>`,
 			`Updated <time datetime="2007-07-24">Jul 24, 2007</time>`,
-			"<li>hep-ph</li>",
+			`<li><a href="/categories/hep-ph">hep-ph</a></li>`,
 			"Phys.Rev.D76:013009,2007",
 			`href="https://doi.org/10.1103/PhysRevD.76.013009"`,
 			"This paper has not appeared on a daily list.",

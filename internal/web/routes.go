@@ -20,6 +20,7 @@ func (h *Handler) routes() {
 	h.handle("GET /papers", h.searchPage)
 	h.handle("GET /papers/{id...}", h.withMarkdown(h.cached(h.paper))) // also {id}.md
 	h.feedRoutes()
+	h.followRoutes() // author and category pages; follows when accounts are on
 	if h.comm != nil {
 		h.communityRoutes()
 	}
@@ -66,6 +67,7 @@ func (h *Handler) communityRoutes() {
 	h.handle("POST /submit", h.signedIn(h.form(h.submit)))
 	h.digestRoutes()
 	h.listRoutes()
+	h.forYouRoutes()
 }
 
 // digestRoutes registers the pages of digest subscriptions. Their links

@@ -112,6 +112,8 @@ func Run(t *testing.T, newStore NewStore) {
 		})
 	}
 	runReadingLists(t, newStore)
+	runFollows(t, newStore)
+	runSignals(t, newStore)
 }
 
 func ctx(t *testing.T) context.Context { return t.Context() }
