@@ -7,7 +7,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"quire"
 	"quire/internal/web"
 )
 
@@ -170,4 +172,25 @@ func TestFollows(t *testing.T) {
 	if r := ada.Get("/following"); strings.Contains(r.body, hoekstra) {
 		t.Errorf("/following still lists the unfollowed author")
 	}
+}
+
+// A name holding characters that end a path segment ("/", "?", "#") links
+// to its own author page, escaped, from the paper's page.
+func TestAuthorLinkEscapes(t *testing.T) {
+	db := MustSearchCatalogue(t)
+	const name = "AC/DC #1?"
+	p := &quire.Paper{ID: "2601.54321", Title: "Power chords as a language", Abstract: "We study riffs.",
+		Authors: []string{name, "Bon Scott"}, PublishedAt: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)}
+	if _, err := db.UpsertPapers(t.Context(), []*quire.Paper{p}); err != nil {
+		t.Fatal(err)
+	}
+	e := MustEngine(t, db, false)
+	srv := mustCommunityServerWith(t, db, &web.CommunityOptions{}, func(o *web.Options) { o.Search = e })
+	anon := srv.NewBrowser(t)
+	href := authorHref(name)
+	if href != "/authors/AC%2FDC%20%231%3F" {
+		t.Fatalf("authorHref = %s", href)
+	}
+	checkPage(t, anon.Get("/papers/2601.54321"), http.StatusOK, `<a href="`+href+`">`+"AC/DC #1?"+`</a>`)
+	checkPage(t, anon.Get(href), http.StatusOK, "Power chords as a language")
 }

@@ -68,7 +68,9 @@ func loadSite(fsys fs.FS) (*site, error) {
 // fails when a page is missing, or when a file in templates/ is used by no
 // page, so that dead templates cannot pile up.
 func parsePages(fsys fs.FS, a *assets) (map[string]*template.Template, error) {
-	funcs := template.FuncMap{"asset": a.url, "dict": dict}
+	// Path segments are escaped here: in an href, html/template leaves
+	// "/", "?" and "#" alone, and a name holding one would break its link.
+	funcs := template.FuncMap{"asset": a.url, "dict": dict, "authorPath": authorPath, "categoryPath": categoryPath}
 	partials, err := fs.Glob(fsys, partialDir+"/*.html")
 	if err != nil {
 		return nil, err
