@@ -85,6 +85,16 @@ func (s *searcher) Ready() bool {
 	return e != nil && e.Ready()
 }
 
+// ModelName names the embedding model of the engine in use, so that the
+// personal feed reads the vectors of the model search uses (an external
+// embedder's too); "" while the index loads or without semantic search.
+func (s *searcher) ModelName() string {
+	if e := s.p.Load(); e != nil {
+		return e.ModelName()
+	}
+	return ""
+}
+
 // WaitReady waits until the index is built (or could not be) or ctx ends,
 // and reports whether searches can run.
 func (s *searcher) WaitReady(ctx context.Context) bool {
