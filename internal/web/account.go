@@ -38,6 +38,8 @@ type AccountPage struct {
 	// created, shown this once.
 	Tokens   []TokenRow
 	NewToken string
+	// Follows are the authors and categories the member follows.
+	Follows []FollowRow
 }
 
 func (h *Handler) authPage(r *http.Request, mode string) *AuthPage {
@@ -240,6 +242,15 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, status int, page *AccountPage) error {
 	if err := h.fillTokens(r, page); err != nil {
 		return err
+	}
+	if fs := h.followStore(); fs != nil && page.Account != nil {
+		follows, err := fs.FindFollows(r.Context(), page.Account.ID)
+		if err != nil {
+			return err
+		}
+		for _, f := range follows {
+			page.Follows = append(page.Follows, newFollowRow(f))
+		}
 	}
 	return h.render(w, r, status, "account.html", page)
 }

@@ -99,7 +99,7 @@ func TestFollows(t *testing.T) {
 	}
 	ada := srv.NewBrowser(t)
 	ada.MustSignUp("ada")
-	checkPage(t, ada.Get("/account"), http.StatusOK, `href="/following"`)
+	checkPage(t, ada.Get("/account"), http.StatusOK, `href="/following"`, "You follow no author or category yet")
 	page := authorHref(yurkin)
 	checkPage(t, ada.Get(page), http.StatusOK, `action="/follows"`, `<option value="`+hoekstra+`">`,
 		`<option value="physics.optics">`)
@@ -123,6 +123,9 @@ func TestFollows(t *testing.T) {
 	if r := ada.Submit("/following", "/follows", url.Values{"kind": {"author"}, "name": {p.Authors[0]}}); r.status != http.StatusSeeOther {
 		t.Fatalf("follow %s: status %d\n%s", p.Authors[0], r.status, r.body)
 	}
+	checkPage(t, ada.Get("/account"), http.StatusOK,
+		`<li><a href="`+page+`">`+yurkin+" (with "+hoekstra+")</a></li>",
+		`<li><a href="/categories/hep-ph">hep-ph</a> <span class="muted">(in your digest)</span></li>`)
 	checkPage(t, ada.Get("/following"), http.StatusOK,
 		`<a href="`+page+`">`+yurkin+" (with "+hoekstra+")</a>",
 		`<a href="/categories/hep-ph">hep-ph</a> <span class="muted">· in your digest</span>`,
