@@ -12,6 +12,7 @@ import (
 	"math"
 
 	"quire"
+	"quire/internal/search/vector"
 )
 
 // Example is one training example: a paper's unit vector, whether the
@@ -31,7 +32,7 @@ type Model struct {
 
 // Score returns the model's logit for vector v.
 func (m *Model) Score(v []float32) float32 {
-	return dot(m.W, v) + m.B
+	return vector.Dot(m.W, v) + m.B
 }
 
 // TrainOptions tune Train; zero fields take the defaults.
@@ -116,7 +117,7 @@ func Train(examples []Example, dim int, opts TrainOptions) (*Model, error) {
 		}
 		var gb float32
 		for i, e := range examples {
-			p := sigmoid(dot(look, e.Vec) + lb)
+			p := sigmoid(vector.Dot(look, e.Vec) + lb)
 			y := float32(0)
 			if e.Positive {
 				y = 1
@@ -137,23 +138,6 @@ func Train(examples []Example, dim int, opts TrainOptions) (*Model, error) {
 
 func sigmoid(x float32) float32 {
 	return float32(1 / (1 + math.Exp(-float64(x))))
-}
-
-// dot is the inner product of a and b, which have the same length.
-func dot(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return s0 + s1 + s2 + s3
 }
 
 // axpy adds a·x to y.

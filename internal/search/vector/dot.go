@@ -5,6 +5,10 @@ package vector
 // and for the tails the assembly leaves, they run as unrolled Go with eight
 // independent accumulators so the additions do not wait on one another.
 
+// Dot returns the inner product of a and b[:len(a)], with the kernels of
+// the index's own searches, for other packages that score vectors.
+func Dot(a, b []float32) float32 { return dot(a, b) }
+
 // dot returns the inner product of a and b[:len(a)].
 func dot(a, b []float32) float32 {
 	b = b[:len(a)]
