@@ -61,7 +61,7 @@ func TestBrowser(t *testing.T) {
 		t.Error("paper page lists no authors")
 	}
 	bib := b.Find("#bibtex").Text()
-	if !strings.HasPrefix(bib, "@misc{") || !strings.Contains(bib, "archivePrefix={arXiv}") {
+	if !strings.HasPrefix(bib, "@misc{") || !strings.Contains(bib, "archivePrefix = {arXiv}") {
 		t.Errorf("BibTeX = %q", bib)
 	}
 	if pdf := b.Find(`a[href^="https://arxiv.org/pdf/"]`); pdf.Attr("href") == "" {

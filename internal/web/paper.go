@@ -7,6 +7,7 @@ import (
 
 	"quire"
 	"quire/internal/arxiv"
+	"quire/internal/citation"
 )
 
 // PaperPage is the data of paper.html.
@@ -128,7 +129,7 @@ func newPaperPage(p *quire.Paper, entries []*quire.DailyEntry) *PaperPage {
 		Categories:    p.Categories,
 		ArxivComments: p.Comments,
 		JournalRef:    p.JournalRef,
-		BibTeX:        bibTeX(p),
+		BibTeX:        citation.BibTeX(citation.Record{Paper: p}),
 	}
 	for _, para := range strings.Split(p.Abstract, "\n\n") {
 		if para = strings.TrimSpace(para); para != "" {

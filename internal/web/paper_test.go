@@ -22,7 +22,7 @@ func TestPaperPage(t *testing.T) {
 			`href="https://arxiv.org/abs/2506.11924"`, `href="https://arxiv.org/pdf/2506.11924"`,
 			`href="https://github.com/cvlab-kaist/MoAI"`, `href="https://cvlab-kaist.github.io/MoAI/"`,
 			`<a href="/papers/date/2025-06-16">Jun 16, 2025 · 20 upvotes</a>`,
-			"@misc{kwak2025aligned,", "author={Min-Seop Kwak and Junho Kim and", "eprint={2506.11924}",
+			"@misc{arXiv:2506.11924,", "author = {Min-Seop Kwak and Junho Kim and", "eprint = {2506.11924}",
 			`data-copy="bibtex" hidden`,
 		)
 		if got := titleOf(r.body); got != "Aligned Novel View Image and Geometry Synthesis via Cross-modal Attention Instillation · Quire" {
@@ -40,7 +40,7 @@ func TestPaperPage(t *testing.T) {
 			"Phys.Rev.D76:013009,2007",
 			`href="https://doi.org/10.1103/PhysRevD.76.013009"`,
 			"This paper has not appeared on a daily list.",
-			"primaryClass={hep-ph}",
+			"primaryClass = {hep-ph}",
 		)
 		if strings.Contains(r.body, "votes-inline") {
 			t.Error("a paper that was never listed shows upvotes")
@@ -50,7 +50,7 @@ func TestPaperPage(t *testing.T) {
 	t.Run("old-style id", func(t *testing.T) {
 		r := MustGet(t, srv, "/papers/hep-th/9901001")
 		checkPage(t, r, 200, "String Junctions and Their Duals in Heterotic String Theory",
-			"eprint={hep-th/9901001}", "@misc{imamura1999string,")
+			"eprint = {hep-th/9901001}", "@misc{arXiv:hep-th/9901001,")
 	})
 }
 
