@@ -35,6 +35,22 @@ func TestBrowser(t *testing.T) {
 	if action := b.Find("header form.search").Attr("action"); action != "/papers" {
 		t.Errorf("header search form action = %q, want /papers", action)
 	}
+	// The day's feed, found as a feed reader finds it: through the page's
+	// discovery link; the browser shows the XML with the day's titles.
+	dayTitle := cards[0].Find(".card-title a").Text()
+	atom := b.Find(`head link[rel="alternate"][type="application/atom+xml"]`).Attr("href")
+	if atom == "" {
+		t.Fatal("the home page announces no Atom feed")
+	}
+	if !strings.HasPrefix(atom, "http") {
+		atom = srv.URL() + atom
+	}
+	b.Navigate(atom)
+	if body := b.Find("body").Text(); !strings.Contains(body, dayTitle) {
+		t.Errorf("the Atom feed at %s does not show %q", atom, dayTitle)
+	}
+	b.Navigate(srv.URL() + "/")
+
 	if path := os.Getenv("QUIRE_SCREENSHOT"); path != "" {
 		if err := os.WriteFile(path, b.Screenshot(), 0o644); err != nil {
 			t.Fatal(err)
