@@ -7,8 +7,11 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mmcdole/gofeed"
 
 	"quire"
 	"quire/internal/arxiv"
@@ -139,6 +142,31 @@ func TestReadingLists(t *testing.T) {
 		r := anon.Get(path)
 		if r.status != http.StatusOK || !strings.Contains(r.body, want) {
 			t.Errorf("GET %s: %d, want %q in\n%s", path, r.status, want, r.body)
+		}
+	}
+
+	// The list's feeds are valid like every other feed (gofeed; Atom
+	// against RFC 4287's schema) and answer conditional requests.
+	parser := gofeed.NewParser()
+	for _, ext := range []string{"atom", "rss"} {
+		path := list + "/feed." + ext
+		r := anon.Get(path)
+		f, err := parser.ParseString(r.body)
+		if err != nil {
+			t.Fatalf("gofeed cannot parse %s: %v\n%s", path, err, r.body)
+		}
+		if !slices.ContainsFunc(f.Items, func(it *gofeed.Item) bool { return strings.HasSuffix(it.Link, "/papers/"+savePaper) }) {
+			t.Errorf("%s: %d items, none the saved paper %s", path, len(f.Items), savePaper)
+		}
+		if ext == "atom" {
+			checkAtom(t, r.body)
+		}
+		etag := r.header.Get("ETag")
+		if etag == "" || r.header.Get("Last-Modified") == "" {
+			t.Fatalf("%s: ETag %q, Last-Modified %q", path, etag, r.header.Get("Last-Modified"))
+		}
+		if again := anon.Do(http.MethodGet, path, nil, http.Header{"If-None-Match": {etag}}); again.status != http.StatusNotModified {
+			t.Errorf("%s with If-None-Match: %d, want 304", path, again.status)
 		}
 	}
 
