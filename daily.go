@@ -23,6 +23,17 @@ type DailyEntry struct {
 	AIKeywords  []string
 	// ThumbnailURL is an image shown with the entry, when the source has one.
 	ThumbnailURL string
+	// Organization is the organization the paper was submitted for, when
+	// the list names one (its zero value when not).
+	Organization Organization
+}
+
+// Organization is a Hugging Face organization a daily entry is listed
+// under: Name is its handle ("google"), the part of its page's address.
+type Organization struct {
+	Name      string
+	Fullname  string
+	AvatarURL string
 }
 
 // Submitter is the account that put a paper on a daily list.
@@ -72,6 +83,13 @@ func (e *DailyEntry) Normalize() {
 	e.Submitter.Fullname = OneLine(e.Submitter.Fullname)
 	e.Submitter.AvatarURL = OneLine(e.Submitter.AvatarURL)
 	e.ThumbnailURL = OneLine(e.ThumbnailURL)
+	e.Organization.Name = OneLine(e.Organization.Name)
+	e.Organization.Fullname = OneLine(e.Organization.Fullname)
+	e.Organization.AvatarURL = OneLine(e.Organization.AvatarURL)
+	if e.Organization.Name == "" {
+		// An organization is known by its handle; without one there is none.
+		e.Organization = Organization{}
+	}
 	for i, k := range e.AIKeywords {
 		e.AIKeywords[i] = OneLine(k)
 	}
@@ -97,6 +115,17 @@ func MergeEntry(stored, in *DailyEntry) (merged DailyEntry, changed bool) {
 		m.AIKeywords = in.AIKeywords
 	}
 	setString(&m.ThumbnailURL, in.ThumbnailURL)
+	// An incoming record without an organization never erases the stored
+	// one (older snapshots predate the field). The same organization keeps
+	// the stored fields the record leaves empty; another replaces it whole.
+	switch {
+	case in.Organization.Name == "":
+	case in.Organization.Name == m.Organization.Name:
+		setString(&m.Organization.Fullname, in.Organization.Fullname)
+		setString(&m.Organization.AvatarURL, in.Organization.AvatarURL)
+	default:
+		m.Organization = in.Organization
+	}
 	return m, !m.Equal(stored)
 }
 
@@ -106,5 +135,5 @@ func (e *DailyEntry) Equal(f *DailyEntry) bool {
 		e.SubmittedAt.Equal(f.SubmittedAt) && e.Submitter == f.Submitter &&
 		e.Upvotes == f.Upvotes && e.NumComments == f.NumComments &&
 		e.AISummary == f.AISummary && slices.Equal(e.AIKeywords, f.AIKeywords) &&
-		e.ThumbnailURL == f.ThumbnailURL
+		e.ThumbnailURL == f.ThumbnailURL && e.Organization == f.Organization
 }

@@ -18,6 +18,9 @@ const (
 	// FollowCategory follows an arXiv category ("cs.CL") or a whole
 	// archive ("cs", "hep-th").
 	FollowCategory FollowKind = "category"
+	// FollowOrganization follows a Hugging Face organization by its handle
+	// ("google"): the papers daily lists show under it.
+	FollowOrganization FollowKind = "organization"
 )
 
 // Follow is a member following an author or a category: the papers it
@@ -34,7 +37,8 @@ type Follow struct {
 	AccountID int64
 	Kind      FollowKind
 	// Name is the author's name as the member gave it (on one line,
-	// spaces collapsed), or the category in arXiv's casing.
+	// spaces collapsed), the category in arXiv's casing, or the
+	// organization's handle.
 	Name     string
 	CoAuthor string
 	Category string
@@ -74,8 +78,8 @@ type FollowStore interface {
 	// and returns it. More than MaxFollows follows is an error of kind
 	// ErrRateLimited.
 	CreateFollow(ctx context.Context, f *Follow) (*Follow, error)
-	// FindFollows returns an account's follows: authors before
-	// categories, each by name (then qualifiers).
+	// FindFollows returns an account's follows: authors, then categories,
+	// then organizations, each by name (then qualifiers).
 	FindFollows(ctx context.Context, accountID int64) ([]*Follow, error)
 	// DeleteFollow removes one of the account's follows.
 	DeleteFollow(ctx context.Context, followID, accountID int64) error
@@ -125,8 +129,15 @@ func PrepareFollow(in *Follow) (*Follow, error) {
 		if f.Name, err = CanonicalCategory(in.Name); err != nil {
 			return nil, err
 		}
+	case FollowOrganization:
+		if in.CoAuthor != "" || in.Category != "" {
+			return nil, Invalidf("An organization follow takes no co-author or category.")
+		}
+		if f.Name, err = CanonicalOrganization(in.Name); err != nil {
+			return nil, err
+		}
 	default:
-		return nil, Invalidf("One follows an author or a category, not %q.", clip(string(in.Kind)))
+		return nil, Invalidf("One follows an author, a category or an organization, not %q.", clip(string(in.Kind)))
 	}
 	return f, nil
 }
@@ -162,6 +173,28 @@ func CanonicalCategory(c string) (string, error) {
 	return archive + "." + strings.ToLower(class), nil
 }
 
+// MaxOrganizationNameLen bounds an organization's handle.
+const MaxOrganizationNameLen = 96
+
+// CanonicalOrganization returns the organization handle name without
+// surrounding spaces. Handles are letters, digits, '-', '_' and '.', as
+// Hugging Face allows; anything else is an error of kind ErrInvalid.
+func CanonicalOrganization(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", Invalidf("Name the organization to follow.")
+	}
+	if len(name) > MaxOrganizationNameLen {
+		return "", Invalidf("An organization's name can be at most %d bytes long.", MaxOrganizationNameLen)
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return "", Invalidf("%q is not an organization name such as google or Qwen.", clip(name))
+		}
+	}
+	return name, nil
+}
+
 // AuthorKey is the form in which author names compare: lower case, with
 // white space collapsed, so that "Ada  LOVELACE" is "Ada Lovelace".
 // Initials and accents are kept: "A. Lovelace" is another name.
@@ -173,8 +206,11 @@ func AuthorKey(name string) string {
 // with one Key match the same papers. Its parts are joined by line breaks,
 // which names (kept on one line) never hold.
 func (f *Follow) Key() string {
-	if f.Kind == FollowCategory {
+	switch f.Kind {
+	case FollowCategory:
 		return "category\n" + f.Name
+	case FollowOrganization:
+		return "organization\n" + strings.ToLower(f.Name)
 	}
 	return "author\n" + AuthorKey(f.Name) + "\n" + AuthorKey(f.CoAuthor) + "\n" + f.Category
 }
@@ -183,10 +219,15 @@ func (f *Follow) Key() string {
 // paper that lists an author of the same AuthorKey and, when set, the
 // co-author as well and a category in the qualifier's category or archive.
 // A category follow matches a paper with a category in it: "cs" matches
-// "cs.CL", "cs.CL" only "cs.CL".
-func (f *Follow) Matches(p *Paper) bool {
-	if f.Kind == FollowCategory {
+// "cs.CL", "cs.CL" only "cs.CL". An organization follow matches a paper
+// that daily lists show under that organization: orgs are the handles of
+// the organizations of p's daily entries, compared without regard to case.
+func (f *Follow) Matches(p *Paper, orgs []string) bool {
+	switch f.Kind {
+	case FollowCategory:
 		return inCategory(p, f.Name)
+	case FollowOrganization:
+		return slices.ContainsFunc(orgs, func(o string) bool { return strings.EqualFold(o, f.Name) })
 	}
 	if !hasAuthor(p, AuthorKey(f.Name)) {
 		return false
@@ -200,7 +241,7 @@ func (f *Follow) Matches(p *Paper) bool {
 // Title describes f for pages and digests: "Ada Lovelace (with Charles
 // Babbage, in math.HO)", "cs.CL".
 func (f *Follow) Title() string {
-	if f.Kind == FollowCategory {
+	if f.Kind == FollowCategory || f.Kind == FollowOrganization {
 		return f.Name
 	}
 	var q []string

@@ -2,6 +2,7 @@ package quire
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -24,10 +25,13 @@ func TestFollowMatches(t *testing.T) {
 		{"archive", Follow{Kind: FollowCategory, Name: "cs"}, true},
 		{"prefix is not an archive", Follow{Kind: FollowCategory, Name: "cs.D"}, false},
 		{"other category", Follow{Kind: FollowCategory, Name: "hep-th"}, false},
+		{"organization", Follow{Kind: FollowOrganization, Name: "Google"}, true},
+		{"other organization", Follow{Kind: FollowOrganization, Name: "google-research"}, false},
+		{"author is no organization", Follow{Kind: FollowAuthor, Name: "google"}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := tc.f.Matches(p); got != tc.want {
+			if got := tc.f.Matches(p, []string{"google", "deepmind"}); got != tc.want {
 				t.Errorf("(%+v).Matches = %v, want %v", tc.f, got, tc.want)
 			}
 		})
@@ -46,6 +50,19 @@ func TestCanonicalCategory(t *testing.T) {
 	for _, in := range []string{"", "cs.", ".CL", "cs/CL", "cs.C L", "-cs", "cs-", "a.b.c", "ç.CL"} {
 		if got, err := CanonicalCategory(in); !errors.Is(err, ErrInvalid) {
 			t.Errorf("CanonicalCategory(%q) = %q, %v; want ErrInvalid", in, got, err)
+		}
+	}
+}
+
+func TestCanonicalOrganization(t *testing.T) {
+	for in, want := range map[string]string{" google ": "google", "Tencent-Hunyuan": "Tencent-Hunyuan", "utokyo_ai.lab": "utokyo_ai.lab"} {
+		if got, err := CanonicalOrganization(in); err != nil || got != want {
+			t.Errorf("CanonicalOrganization(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "goo gle", "google/x", "<b>", strings.Repeat("a", MaxOrganizationNameLen+1)} {
+		if got, err := CanonicalOrganization(in); !errors.Is(err, ErrInvalid) {
+			t.Errorf("CanonicalOrganization(%q) = %q, %v; want ErrInvalid", in, got, err)
 		}
 	}
 }

@@ -176,6 +176,33 @@ func TestMergeEntry(t *testing.T) {
 	}
 }
 
+func TestMergeEntryOrganization(t *testing.T) {
+	day := time.Date(2026, 8, 21, 0, 0, 0, 0, time.UTC)
+	google := Organization{Name: "google", Fullname: "Google", AvatarURL: "https://example.org/g.png"}
+	with := DailyEntry{Day: day, PaperID: "2608.00001", Organization: google}
+	without := DailyEntry{Day: day, PaperID: "2608.00001"}
+	tests := []struct {
+		name        string
+		stored, in  DailyEntry
+		want        Organization
+		wantChanged bool
+	}{
+		{"empty keeps stored", with, without, google, false},
+		{"new organization", without, with, google, true},
+		{"same organization, fewer fields", with, DailyEntry{Day: day, PaperID: "2608.00001", Organization: Organization{Name: "google"}}, google, false},
+		{"other organization replaces", with, DailyEntry{Day: day, PaperID: "2608.00001", Organization: Organization{Name: "deepmind", Fullname: "Deepmind"}},
+			Organization{Name: "deepmind", Fullname: "Deepmind"}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, changed := MergeEntry(&tc.stored, &tc.in)
+			if diff := cmp.Diff(tc.want, got.Organization); diff != "" || changed != tc.wantChanged {
+				t.Errorf("MergeEntry organization mismatch (-want +got):\n%s changed=%v, want %v", diff, changed, tc.wantChanged)
+			}
+		})
+	}
+}
+
 func FuzzNormalizeText(f *testing.F) {
 	for _, s := range []string{"a\nb", "  x\n  y", "é\u00a0ü", "\x00\xff", "one  two", "\n\n\nz", " \t "} {
 		f.Add(s)

@@ -96,8 +96,11 @@ type DailyFilter struct {
 	From, To time.Time
 	// Submitter, when set, keeps entries submitted by this account name.
 	Submitter string
-	Sort      DailySort
-	Offset    int
+	// Organization, when set, keeps entries listed under this organization
+	// (its handle, compared without regard to case).
+	Organization string
+	Sort         DailySort
+	Offset       int
 	// Limit is the page size; 0 means no limit.
 	Limit int
 }

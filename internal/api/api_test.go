@@ -107,6 +107,11 @@ type fixtureItem struct {
 	SubmittedBy *struct {
 		Name string `json:"name"`
 	} `json:"submittedBy"`
+	Organization *struct {
+		Name     string `json:"name"`
+		Fullname string `json:"fullname"`
+		Avatar   string `json:"avatar"`
+	} `json:"organization"`
 }
 
 // newServer serves the API from db.

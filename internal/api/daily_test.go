@@ -23,6 +23,8 @@ type listed struct {
 	Authors     []string
 	AISummary   string
 	Submitter   string
+	// Organization is "name|fullname|avatar", "" for none.
+	Organization string
 }
 
 func fromFixture(it fixtureItem) listed {
@@ -37,6 +39,9 @@ func fromFixture(it fixtureItem) listed {
 	}
 	if it.SubmittedBy != nil {
 		l.Submitter = it.SubmittedBy.Name
+	}
+	if o := it.Organization; o != nil {
+		l.Organization = o.Name + "|" + quire.OneLine(o.Fullname) + "|" + o.Avatar
 	}
 	return l
 }
@@ -53,6 +58,9 @@ func fromAPI(dp api.DailyPaper) listed {
 	}
 	if dp.SubmittedBy != nil {
 		l.Submitter = dp.SubmittedBy.Name
+	}
+	if o := dp.Organization; o != nil {
+		l.Organization = o.Name + "|" + o.Fullname + "|" + o.Avatar
 	}
 	return l
 }
@@ -183,6 +191,27 @@ func TestDailyPapersShape(t *testing.T) {
 	}
 	if got := paperOf(full)["githubRepo"]; got != "https://github.com/cvlab-kaist/MoAI" {
 		t.Errorf("githubRepo = %v", got)
+	}
+}
+
+// TestDailyPapersOrganization checks that 2026 items carry the organization
+// object in Hugging Face's shape, as the recorded response has it.
+func TestDailyPapersOrganization(t *testing.T) {
+	db := MustOpenStore(t)
+	MustImport(t, db, "../../testdata/hf/daily_papers_2026-08-21.json")
+	srv := newServer(t, db)
+	var items []map[string]any
+	MustDecode(t, MustGet(t, srv, "/api/daily_papers?date=2026-08-21&limit=100"), &items)
+	var org map[string]any
+	for _, it := range items {
+		if it["paper"].(map[string]any)["id"] == "2608.19880" {
+			org, _ = it["organization"].(map[string]any)
+		}
+	}
+	want := map[string]any{"name": "google", "fullname": "Google",
+		"avatar": "https://cdn-avatars.huggingface.co/v1/production/uploads/5dd96eb166059660ed1ee413/WtA3YYitedOr9n02eHfJe.png"}
+	if diff := cmp.Diff(want, org); diff != "" {
+		t.Errorf("2608.19880 organization mismatch (-want +got):\n%s", diff)
 	}
 }
 

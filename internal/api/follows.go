@@ -10,11 +10,13 @@ import (
 	"quire/internal/auth"
 )
 
-// Follows: the authors and categories the token's account follows (see
+// Follows: the authors, categories and organizations the token's account
+// follows (see
 // quire.Follow). Every endpoint needs a token.
 //
 //	GET    /api/follows          the account's follows
-//	POST   /api/follows          follow: {"kind", "name", "coAuthor", "category", "digest"}
+//	POST   /api/follows          follow: {"kind", "name", "coAuthor", "category", "digest"};
+//	                             kind is "author", "category" or "organization"
 //	DELETE /api/follows/{fid}    unfollow; answers with the follows left
 
 // Follow is a follow as the API shows it.

@@ -69,8 +69,15 @@ func exerciseFollows(t *testing.T, f *apiFixture, run func(call) answer, byID ma
 		t.Errorf("follow again = %s (%v), want follow %d without digest", a.body, err, ada.ID)
 	}
 	run(call{op: follow, path: follow.path, token: f.token, body: `{"kind": "category", "name": "cs.CL"}`})
+	a = run(call{op: follow, path: follow.path, token: f.token, body: `{"kind": "organization", "name": " google "}`})
+	var google Follow
+	if err := json.Unmarshal(a.body, &google); err != nil || google.Kind != "organization" || google.Name != "google" || google.Title != "google" {
+		t.Errorf("follow organization = %s (%v), want google", a.body, err)
+	}
 	for _, body := range []string{
-		`{"kind": "organization", "name": "Google"}`,
+		`{"kind": "institution", "name": "Google"}`,
+		`{"kind": "organization", "name": "google research"}`,
+		`{"kind": "organization", "name": "google", "category": "cs"}`,
 		`{"kind": "category", "name": "not a category"}`,
 		`{"kind": "author", "name": ""}`,
 		`{"kind": "author", "name": "Ada", "coAuthor": "ADA"}`,
@@ -83,8 +90,8 @@ func exerciseFollows(t *testing.T, f *apiFixture, run func(call) answer, byID ma
 	run(call{op: list, path: list.path, wantStatus: http.StatusUnauthorized})
 
 	got := decodeFollows(t, run(call{op: list, path: list.path, token: f.token}))
-	if len(got) != 2 || got[0].ID != ada.ID || got[1].Name != "cs.CL" {
-		t.Errorf("follows = %+v, want Ada Lovelace's, then cs.CL", got)
+	if len(got) != 3 || got[0].ID != ada.ID || got[1].Name != "cs.CL" || got[2].ID != google.ID {
+		t.Errorf("follows = %+v, want Ada Lovelace's, then cs.CL, then google", got)
 	}
 	// Another account neither sees nor removes them.
 	other := mustSecondToken(t, f, "other")
@@ -94,8 +101,8 @@ func exerciseFollows(t *testing.T, f *apiFixture, run func(call) answer, byID ma
 	adaPath := fmt.Sprintf("/api/follows/%d", ada.ID)
 	run(call{op: unfollow, path: adaPath, token: other, wantStatus: http.StatusNotFound})
 	left := decodeFollows(t, run(call{op: unfollow, path: adaPath, token: f.token}))
-	if len(left) != 1 || left[0].Name != "cs.CL" {
-		t.Errorf("follows left = %+v, want cs.CL", left)
+	if len(left) != 2 || left[0].Name != "cs.CL" || left[1].Name != "google" {
+		t.Errorf("follows left = %+v, want cs.CL and google", left)
 	}
 	run(call{op: unfollow, path: adaPath, token: f.token, wantStatus: http.StatusNotFound})
 	run(call{op: unfollow, path: "/api/follows/abc", token: f.token, wantStatus: http.StatusNotFound})

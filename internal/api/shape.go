@@ -19,6 +19,24 @@ type DailyPaper struct {
 	Thumbnail   string `json:"thumbnail,omitempty"`
 	NumComments int    `json:"numComments"`
 	SubmittedBy *User  `json:"submittedBy,omitempty"`
+	// Organization is the organization the paper was submitted for, when
+	// the list names one.
+	Organization *Organization `json:"organization,omitempty"`
+}
+
+// Organization is a daily-list item's organization, in Hugging Face's
+// shape (without its internal "_id").
+type Organization struct {
+	Name     string `json:"name"`
+	Fullname string `json:"fullname,omitempty"`
+	Avatar   string `json:"avatar,omitempty"`
+}
+
+func newOrganization(o quire.Organization) *Organization {
+	if o.Name == "" {
+		return nil
+	}
+	return &Organization{Name: o.Name, Fullname: o.Fullname, Avatar: o.AvatarURL}
 }
 
 // Paper is the paper object of Hugging Face's API, as GET /api/papers/{id}
@@ -115,13 +133,14 @@ func newDailyPaper(it *quire.DailyItem) DailyPaper {
 		published = e.Day
 	}
 	return DailyPaper{
-		Paper:       newPaper(&it.Paper, e),
-		PublishedAt: formatTime(published),
-		Title:       it.DisplayTitle(),
-		Summary:     it.Paper.Abstract,
-		Thumbnail:   e.ThumbnailURL,
-		NumComments: e.NumComments,
-		SubmittedBy: newUser(e.Submitter),
+		Paper:        newPaper(&it.Paper, e),
+		PublishedAt:  formatTime(published),
+		Title:        it.DisplayTitle(),
+		Summary:      it.Paper.Abstract,
+		Thumbnail:    e.ThumbnailURL,
+		NumComments:  e.NumComments,
+		SubmittedBy:  newUser(e.Submitter),
+		Organization: newOrganization(e.Organization),
 	}
 }
 

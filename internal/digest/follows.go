@@ -85,7 +85,7 @@ func (b *Builder) followSections(ctx context.Context, s *quire.Subscription, p q
 // keeps.
 func followTitle(f *quire.Follow) string {
 	t := "New in " + f.Name
-	if f.Kind == quire.FollowAuthor {
+	if f.Kind == quire.FollowAuthor || f.Kind == quire.FollowOrganization {
 		t = "New from " + f.Title()
 	}
 	if len(t) <= input.MaxSectionTitle {

@@ -1,12 +1,14 @@
 package digest_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"quire"
+	"quire/internal/ingest"
 )
 
 // mustMember makes an account with the address of a subscription,
@@ -75,5 +77,32 @@ func TestBuildFollows(t *testing.T) {
 	next := quire.PeriodBefore(quire.Daily, time.Date(2025, 6, 20, 7, 0, 0, 0, time.UTC))
 	if st, err := f.builder().Build(t.Context(), next); err != nil || st.Queued != 0 {
 		t.Errorf("Build(next day) = %+v, %v; want nothing queued", st, err)
+	}
+}
+
+// TestBuildFollowsOrganization adds a section for a followed organization:
+// the papers daily lists show under it. deepmind's paper on the list of
+// 2026-08-21 is not among the ten trending ones, which come first.
+func TestBuildFollowsOrganization(t *testing.T) {
+	f := mustFixture(t)
+	im := &ingest.Importer{Store: f.db, Logger: quiet}
+	if _, err := im.ImportFile(t.Context(), "../../testdata/hf/daily_papers_2026-08-21.json"); err != nil {
+		t.Fatal(err)
+	}
+	p := quire.PeriodBefore(quire.Daily, time.Date(2026, 8, 23, 7, 0, 0, 0, time.UTC))
+	ada := f.mustSubscriber(t, "ada@example.org", quire.Daily, quire.Topics{}, false)
+	f.mustMember(t, "ada", true, &quire.Follow{Kind: quire.FollowOrganization, Name: "DeepMind", Digest: true})
+	if _, err := f.builder().Build(t.Context(), p); err != nil {
+		t.Fatal(err)
+	}
+	ds := f.mustDigests(t, ada.ID)
+	if len(ds) != 1 {
+		t.Fatalf("ada has %d digests, want 1", len(ds))
+	}
+	if !slices.Contains(ds[0].PaperIDs, "2608.19891") {
+		t.Errorf("ada's papers %v lack deepmind's 2608.19891", ds[0].PaperIDs)
+	}
+	if want := (quire.DigestSection{Title: "New from DeepMind", Count: 1}); !slices.Contains(ds[0].Sections, want) {
+		t.Errorf("ada's sections %+v lack %+v", ds[0].Sections, want)
 	}
 }

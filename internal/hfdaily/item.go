@@ -12,8 +12,8 @@ import (
 )
 
 // apiItem is one element of the /api/daily_papers response. Fields that
-// Quire does not keep (organisation, media lists, discussion ids, GitHub
-// stars) are not decoded.
+// Quire does not keep (media lists, discussion ids, GitHub stars) are not
+// decoded.
 type apiItem struct {
 	Paper       apiPaper `json:"paper"`
 	PublishedAt string   `json:"publishedAt"` // when the item was posted
@@ -22,6 +22,17 @@ type apiItem struct {
 	MediaURL    string   `json:"mediaUrl"` // older items: thumbnail's former name
 	NumComments int      `json:"numComments"`
 	SubmittedBy *apiUser `json:"submittedBy"`
+	// Organization is the organization the paper was submitted for; items
+	// carry it since 2025-10.
+	Organization *apiOrg `json:"organization"`
+}
+
+// apiOrg is an organization: its handle ("google"), display name and
+// avatar.
+type apiOrg struct {
+	Name     string `json:"name"`
+	Fullname string `json:"fullname"`
+	Avatar   string `json:"avatar"`
 }
 
 type apiPaper struct {
@@ -117,6 +128,7 @@ func ParseItem(data []byte, day time.Time) (*quire.Paper, *quire.DailyEntry, err
 		AISummary:    it.Paper.AISummary,
 		AIKeywords:   it.Paper.AIKeywords,
 		ThumbnailURL: webURL(firstString(it.Thumbnail, it.MediaURL)),
+		Organization: organization(it.Organization),
 	}
 
 	p.Normalize()
@@ -147,6 +159,19 @@ func submitter(by, onDaily *apiUser) quire.Submitter {
 		return quire.Submitter{Fullname: by.Fullname, AvatarURL: webURL(by.AvatarURL)}
 	}
 	return quire.Submitter{}
+}
+
+// organization keeps an item's organization when it has a valid handle;
+// one without is no organization Quire can link to.
+func organization(o *apiOrg) quire.Organization {
+	if o == nil {
+		return quire.Organization{}
+	}
+	name, err := quire.CanonicalOrganization(o.Name)
+	if err != nil {
+		return quire.Organization{}
+	}
+	return quire.Organization{Name: name, Fullname: o.Fullname, AvatarURL: webURL(o.Avatar)}
 }
 
 // codeURL prefers the repository the item names, normalised when it is a

@@ -124,6 +124,13 @@ func TestParseItemFixtures(t *testing.T) {
 			if p.ProjectURL != str(paper, "projectPage") {
 				t.Errorf("%s: project %q", where, p.ProjectURL)
 			}
+			var org quire.Organization
+			if o, ok := it["organization"].(map[string]any); ok {
+				org = quire.Organization{Name: str(o, "name"), Fullname: quire.OneLine(str(o, "fullname")), AvatarURL: str(o, "avatar")}
+			}
+			if e.Organization != org {
+				t.Errorf("%s: organization %+v; want %+v", where, e.Organization, org)
+			}
 		}
 	}
 }
@@ -219,6 +226,11 @@ func TestParseItem(t *testing.T) {
 				AIKeywords: []string{"LLM agents", "Environment Harness", "EnvHarness", "EnvRigger",
 					"black-box policy", "execution trajectories", "reinforcement learning", "co-evolution"},
 				ThumbnailURL: "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2608.19880.png",
+				Organization: quire.Organization{
+					Name:      "google",
+					Fullname:  "Google",
+					AvatarURL: "https://cdn-avatars.huggingface.co/v1/production/uploads/5dd96eb166059660ed1ee413/WtA3YYitedOr9n02eHfJe.png",
+				},
 			},
 		},
 	} {
@@ -271,6 +283,33 @@ func TestParseItemFallbacks(t *testing.T) {
 	// The day is that of submittedOnDailyAt.
 	if want := mustTime("2025-06-16T00:00:00Z"); !e.Day.Equal(want) {
 		t.Errorf("day %v; want %v", e.Day, want)
+	}
+	if e.Organization != (quire.Organization{}) {
+		t.Errorf("organization %+v; the item has none", e.Organization)
+	}
+}
+
+// TestParseItemOrganizationWithoutHandle drops an organization whose handle
+// is missing or malformed: there is no page to link it to.
+func TestParseItemOrganizationWithoutHandle(t *testing.T) {
+	raw := MustReadItems(t, fixtures[2])[0]
+	for _, org := range []map[string]any{
+		{"fullname": "Google"},
+		{"name": "goo gle/x", "fullname": "Google"},
+	} {
+		var it map[string]any
+		if err := json.Unmarshal(raw, &it); err != nil {
+			t.Fatal(err)
+		}
+		it["organization"] = org
+		data, _ := json.Marshal(it)
+		_, e, err := ParseItem(data, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Organization != (quire.Organization{}) {
+			t.Errorf("organization %v parsed as %+v; want none", org, e.Organization)
+		}
 	}
 }
 

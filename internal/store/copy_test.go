@@ -61,6 +61,9 @@ func MustHub(t *testing.T) (string, *sqlite.DB) {
 			Submitter:   quire.Submitter{Name: "akhaliq", Fullname: "AK"},
 			Upvotes:     i, NumComments: i % 3, AISummary: "A summary.", AIKeywords: []string{"attention", "sparsity"},
 		})
+		if i%2 == 0 { // half the entries name an organization, half leave it NULL
+			entries[i].Organization = quire.Organization{Name: "google", Fullname: "Google", AvatarURL: "https://example.org/g.png"}
+		}
 	}
 	storetest.MustUpsertPapers(t, db, papers...)
 	storetest.MustUpsertEntries(t, db, entries...)

@@ -29,11 +29,12 @@ func init() {
 	pages["topic.html"] = TopicPage{}
 }
 
-// TopicPage is the data of topic.html: an author's or a category's page.
+// TopicPage is the data of topic.html: an author's, a category's or an
+// organization's page.
 type TopicPage struct {
 	BasePage
-	// Kind is "author" or "category"; Name the author's name or the
-	// category.
+	// Kind is "author", "category" or "organization"; Name the author's
+	// name, the category or the organization's handle.
 	Kind    string
 	Name    string
 	Heading string
@@ -45,7 +46,8 @@ type TopicPage struct {
 	PageNumber int
 	PrevPage   string
 	NextPage   string
-	// FeedBase is the path of the page's feeds without the extension.
+	// FeedBase is the path of the page's feeds without the extension; ""
+	// for a page without feeds.
 	FeedBase string
 	Follow   FollowBox
 }

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"cmp"
+
 	"quire"
 	"quire/internal/search"
 )
@@ -30,6 +32,10 @@ type Card struct {
 	Comments    string // "3 comments"; "" leaves the count out
 	CodeURL     string
 	SubmittedBy string
+	// Organization is the organization the paper was submitted for, with
+	// OrganizationHref its page; both "" when the list names none.
+	Organization     string
+	OrganizationHref string
 	// Vote is the upvote button; a zero Vote shows the count alone.
 	Vote VoteButton
 }
@@ -58,6 +64,9 @@ func newCard(it *quire.DailyItem) Card {
 	}
 	if c.SubmittedBy == "" {
 		c.SubmittedBy = it.Entry.Submitter.Name
+	}
+	if o := it.Entry.Organization; o.Name != "" {
+		c.Organization, c.OrganizationHref = cmp.Or(o.Fullname, o.Name), organizationPath(o.Name)
 	}
 	if it.Entry.AISummary != "" {
 		c.Snippet, c.AISummary = it.Entry.AISummary, true

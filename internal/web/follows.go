@@ -3,13 +3,14 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"quire"
 	"quire/internal/auth"
 )
 
-// Follows: members follow authors and categories; the papers of what they
+// Follows: members follow authors, categories and organizations; the papers of what they
 // follow are listed on /following (and, for those marked so, in their
 // e-mail digest).
 //
@@ -24,7 +25,8 @@ func init() {
 	pages["following.html"] = FollowingPage{}
 }
 
-// FollowBox is the Follow form of an author's or a category's page.
+// FollowBox is the Follow form of an author's, a category's or an
+// organization's page.
 type FollowBox struct {
 	// On is set when the site keeps follows; LoginHref, for a reader who
 	// is not signed in, is where to log in to follow.
@@ -57,8 +59,11 @@ type FollowRow struct {
 
 func newFollowRow(f *quire.Follow) FollowRow {
 	href := categoryPath(f.Name)
-	if f.Kind == quire.FollowAuthor {
+	switch f.Kind {
+	case quire.FollowAuthor:
 		href = authorPath(f.Name)
+	case quire.FollowOrganization:
+		href = organizationPath(f.Name)
 	}
 	return FollowRow{ID: f.ID, Kind: string(f.Kind), Title: f.Title(), Href: href, Digest: f.Digest,
 		Name: f.Name, CoAuthor: f.CoAuthor, Category: f.Category}
@@ -67,9 +72,10 @@ func newFollowRow(f *quire.Follow) FollowRow {
 // FollowingPage is the data of following.html.
 type FollowingPage struct {
 	BasePage
-	Token      string
-	Authors    []FollowRow
-	Categories []FollowRow
+	Token         string
+	Authors       []FollowRow
+	Categories    []FollowRow
+	Organizations []FollowRow
 	// Papers are the newest papers of the follows, published in the last
 	// followedDays days.
 	Papers []FollowedRow
@@ -114,6 +120,7 @@ type followPages struct {
 func (h *Handler) followRoutes() {
 	h.handle("GET /authors/{name}", h.cached(h.authorPage))
 	h.handle("GET /categories/{cat}", h.cached(h.categoryPage))
+	h.handle("GET /organizations/{name}", h.cached(h.organizationPage))
 	fs := h.followStore()
 	if fs == nil {
 		return
@@ -155,7 +162,8 @@ func (h *Handler) fillFollowBox(r *http.Request, box *FollowBox, kind quire.Foll
 			continue
 		}
 		if (kind == quire.FollowAuthor && quire.AuthorKey(f.Name) == quire.AuthorKey(name)) ||
-			(kind == quire.FollowCategory && f.Name == name) {
+			(kind == quire.FollowCategory && f.Name == name) ||
+			(kind == quire.FollowOrganization && strings.EqualFold(f.Name, name)) {
 			box.Following = append(box.Following, newFollowRow(f))
 		}
 	}
@@ -172,9 +180,12 @@ func (fp *followPages) index(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := &FollowingPage{BasePage: fp.h.base("Following", "", ""), Token: fp.h.comm.csrf.Token(r), Days: followedDays}
 	for _, f := range follows {
-		if f.Kind == quire.FollowAuthor {
+		switch f.Kind {
+		case quire.FollowAuthor:
 			page.Authors = append(page.Authors, newFollowRow(f))
-		} else {
+		case quire.FollowOrganization:
+			page.Organizations = append(page.Organizations, newFollowRow(f))
+		default:
 			page.Categories = append(page.Categories, newFollowRow(f))
 		}
 	}

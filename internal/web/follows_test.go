@@ -99,7 +99,7 @@ func TestFollows(t *testing.T) {
 	}
 	ada := srv.NewBrowser(t)
 	ada.MustSignUp("ada")
-	checkPage(t, ada.Get("/account"), http.StatusOK, `href="/following"`, "You follow no author or category yet")
+	checkPage(t, ada.Get("/account"), http.StatusOK, `href="/following"`, "You follow no author, category or organization yet")
 	page := authorHref(yurkin)
 	checkPage(t, ada.Get(page), http.StatusOK, `action="/follows"`, `<option value="`+hoekstra+`">`,
 		`<option value="physics.optics">`)
@@ -155,7 +155,8 @@ func TestFollows(t *testing.T) {
 		t.Errorf("follow without a form token: status %d, want 403", r.status)
 	}
 	for _, form := range []url.Values{
-		{"kind": {"organization"}, "name": {"Google"}},
+		{"kind": {"institution"}, "name": {"Google"}},
+		{"kind": {"organization"}, "name": {"google research"}},
 		{"kind": {"category"}, "name": {"not a category"}},
 		{"kind": {"author"}, "name": {""}},
 	} {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"strings"
@@ -41,8 +42,11 @@ type PaperPage struct {
 	// Links lead to the paper elsewhere: arXiv, PDF, code, project, DOI.
 	Links []Link
 	// Lists are the daily lists the paper appeared on, newest first.
-	Lists  []Link
-	BibTeX string
+	Lists []Link
+	// Organization links the organization of the paper's newest daily
+	// entry that names one; nil when none does.
+	Organization *Link
+	BibTeX       string
 	// Similar are the papers nearest in meaning, from the search index;
 	// empty while the index loads.
 	Similar []Card
@@ -154,6 +158,9 @@ func newPaperPage(p *quire.Paper, entries []*quire.DailyEntry) *PaperPage {
 		page.Keywords = newest.AIKeywords
 	}
 	for _, e := range entries {
+		if o := e.Organization; o.Name != "" && page.Organization == nil {
+			page.Organization = &Link{Label: cmp.Or(o.Fullname, o.Name), Href: organizationPath(o.Name)}
+		}
 		page.Lists = append(page.Lists, Link{
 			Label: formatDate(e.Day) + " · " + plural(e.Upvotes, "upvote"),
 			Href:  periodPath(quire.DayPeriod(e.Day)),

@@ -29,11 +29,12 @@ func CheckFollowedPapers(since time.Time, limit int) error {
 // full.
 const FollowScanBatch = 500
 
-// MatchFollows returns the follows of fs that match p, or nil.
-func MatchFollows(fs []*quire.Follow, p *quire.Paper) []*quire.Follow {
+// MatchFollows returns the follows of fs that match p, whose daily
+// entries are listed under the organizations orgs, or nil.
+func MatchFollows(fs []*quire.Follow, p *quire.Paper, orgs []string) []*quire.Follow {
 	var out []*quire.Follow
 	for _, f := range fs {
-		if f.Matches(p) {
+		if f.Matches(p, orgs) {
 			out = append(out, f)
 		}
 	}
@@ -41,7 +42,7 @@ func MatchFollows(fs []*quire.Follow, p *quire.Paper) []*quire.Follow {
 }
 
 // FillFollowed replaces the papers of matches, read with only their ids,
-// authors and categories, by the whole records of db, keeping their order.
+// authors and categories (and their entries' organizations), by the whole records of db, keeping their order.
 // A paper that left the catalogue in between is dropped.
 func FillFollowed(ctx context.Context, db interface {
 	FindPapersByIDs(ctx context.Context, ids []string) ([]*quire.Paper, error)

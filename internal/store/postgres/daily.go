@@ -16,19 +16,20 @@ import (
 // them and entryRow writes them.
 var entryColumns = []string{"day", "paper_id", "title", "submitted_at", "submitter_name",
 	"submitter_fullname", "submitter_avatar", "upvotes", "num_comments", "ai_summary",
-	"ai_keywords", "thumbnail_url"}
+	"ai_keywords", "thumbnail_url", "org_name", "org_fullname", "org_avatar"}
 
 type entryScan struct {
 	e         quire.DailyEntry
 	day       pgtype.Date
 	submitted pgtype.Timestamptz
+	org       [3]pgtype.Text
 }
 
 func (s *entryScan) dest() []any {
 	e := &s.e
 	return []any{&s.day, &e.PaperID, &e.Title, &s.submitted, &e.Submitter.Name,
 		&e.Submitter.Fullname, &e.Submitter.AvatarURL, &e.Upvotes, &e.NumComments,
-		&e.AISummary, &e.AIKeywords, &e.ThumbnailURL}
+		&e.AISummary, &e.AIKeywords, &e.ThumbnailURL, &s.org[0], &s.org[1], &s.org[2]}
 }
 
 func (s *entryScan) entry() *quire.DailyEntry {
@@ -36,6 +37,7 @@ func (s *entryScan) entry() *quire.DailyEntry {
 	e.Day = dayFromNull(s.day)
 	e.SubmittedAt = timeFromNull(s.submitted)
 	e.AIKeywords = nilIfEmpty(e.AIKeywords)
+	e.Organization = quire.Organization{Name: s.org[0].String, Fullname: s.org[1].String, AvatarURL: s.org[2].String}
 	return &e
 }
 
@@ -51,7 +53,13 @@ func scanEntry(row pgx.CollectableRow) (*quire.DailyEntry, error) {
 func entryRow(e *quire.DailyEntry) []any {
 	return []any{dayOf(e.Day), e.PaperID, e.Title, timeOrNull(e.SubmittedAt), e.Submitter.Name,
 		e.Submitter.Fullname, e.Submitter.AvatarURL, e.Upvotes, e.NumComments, e.AISummary,
-		textArray(e.AIKeywords), e.ThumbnailURL}
+		textArray(e.AIKeywords), e.ThumbnailURL, textOrNull(e.Organization.Name),
+		textOrNull(e.Organization.Fullname), textOrNull(e.Organization.AvatarURL)}
+}
+
+// textOrNull stores "" as NULL, for the columns that newer sources fill.
+func textOrNull(s string) pgtype.Text {
+	return pgtype.Text{String: s, Valid: s != ""}
 }
 
 // UpsertDailyEntries inserts new entries and merges known ones, in one
@@ -199,6 +207,9 @@ func (db *DB) FindDailyItems(ctx context.Context, f quire.DailyFilter) (items []
 	}
 	if f.Submitter != "" {
 		where = append(where, "submitter_name = "+arg(f.Submitter))
+	}
+	if f.Organization != "" {
+		where = append(where, "lower(org_name) = lower("+arg(f.Organization)+")")
 	}
 	// Hidden entries are left out before choosing a paper's best entry.
 	where = append(where, "hidden_at IS NULL")

@@ -104,7 +104,8 @@ func (db *DB) DeleteFollow(ctx context.Context, followID, accountID int64) (err 
 
 // FollowedPapers returns the newest papers the account's follows match
 // (see quire.FollowStore). Papers are read newest first, a batch at a
-// time, with only what matching needs (authors and categories), and
+// time, with only what matching needs (authors, categories and the
+// organizations of their daily entries), and
 // matched here until the page is full; then the matches are read whole.
 func (db *DB) FollowedPapers(ctx context.Context, accountID int64, since time.Time, limit int) (_ []*quire.FollowedPaper, err error) {
 	defer quire.Wrap(&err, "FollowedPapers(%d)", accountID)
@@ -139,7 +140,12 @@ func (db *DB) FollowedPapers(ctx context.Context, accountID int64, since time.Ti
 // moves the keyset to its end, adds the papers that follows match to
 // matches (up to limit), and returns how many papers it read.
 func (db *DB) scanFollowed(ctx context.Context, follows []*quire.Follow, since time.Time, at **time.Time, after *string, limit int, matches *[]*quire.FollowedPaper) (int, error) {
-	rows, err := db.pool.Query(ctx, `SELECT id, authors, categories, published_at FROM papers
+	// The organizations of a paper's visible daily entries come along, for
+	// organization follows.
+	rows, err := db.pool.Query(ctx, `SELECT id, authors, categories, published_at,
+		ARRAY(SELECT DISTINCT e.org_name FROM daily_entries e
+		  WHERE e.paper_id = papers.id AND e.org_name IS NOT NULL AND e.hidden_at IS NULL)
+		FROM papers
 		WHERE published_at IS NOT NULL AND published_at >= $1
 		  AND ($2::timestamptz IS NULL OR published_at < $2 OR (published_at = $2 AND id < $3))
 		  AND withdrawn_at IS NULL AND hidden_at IS NULL
@@ -153,12 +159,13 @@ func (db *DB) scanFollowed(ctx context.Context, follows []*quire.Follow, since t
 	for rows.Next() {
 		var p quire.Paper
 		var published time.Time
-		if err := rows.Scan(&p.ID, &p.Authors, &p.Categories, &published); err != nil {
+		var orgs []string
+		if err := rows.Scan(&p.ID, &p.Authors, &p.Categories, &published, &orgs); err != nil {
 			return 0, err
 		}
 		n++
 		*at, *after = &published, p.ID
-		if because := input.MatchFollows(follows, &p); because != nil && len(*matches) < limit {
+		if because := input.MatchFollows(follows, &p, orgs); because != nil && len(*matches) < limit {
 			*matches = append(*matches, &quire.FollowedPaper{Paper: &p, Because: because})
 		}
 	}

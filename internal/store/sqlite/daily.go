@@ -12,19 +12,21 @@ import (
 
 // entryColumns are the daily_entries columns in the order scanEntry reads them.
 const entryColumns = `day, paper_id, title, submitted_at, submitter_name, submitter_fullname,
-	submitter_avatar, upvotes, num_comments, ai_summary, ai_keywords, thumbnail_url`
+	submitter_avatar, upvotes, num_comments, ai_summary, ai_keywords, thumbnail_url,
+	org_name, org_fullname, org_avatar`
 
 type entryScan struct {
 	e             quire.DailyEntry
 	day, keywords string
 	submitted     sql.NullInt64
+	org           [3]sql.NullString
 }
 
 func (s *entryScan) dest() []any {
 	e := &s.e
 	return []any{&s.day, &e.PaperID, &e.Title, &s.submitted, &e.Submitter.Name,
 		&e.Submitter.Fullname, &e.Submitter.AvatarURL, &e.Upvotes, &e.NumComments,
-		&e.AISummary, &s.keywords, &e.ThumbnailURL}
+		&e.AISummary, &s.keywords, &e.ThumbnailURL, &s.org[0], &s.org[1], &s.org[2]}
 }
 
 func (s *entryScan) entry() (*quire.DailyEntry, error) {
@@ -37,13 +39,20 @@ func (s *entryScan) entry() (*quire.DailyEntry, error) {
 		return nil, err
 	}
 	e.SubmittedAt = timeFromNull(s.submitted)
+	e.Organization = quire.Organization{Name: s.org[0].String, Fullname: s.org[1].String, AvatarURL: s.org[2].String}
 	return &e, nil
 }
 
 func entryArgs(e *quire.DailyEntry) []any {
 	return []any{dayText(e.Day), e.PaperID, e.Title, unixOrNull(e.SubmittedAt), e.Submitter.Name,
 		e.Submitter.Fullname, e.Submitter.AvatarURL, e.Upvotes, e.NumComments, e.AISummary,
-		jsonText(e.AIKeywords), e.ThumbnailURL}
+		jsonText(e.AIKeywords), e.ThumbnailURL, nullIfEmpty(e.Organization.Name),
+		nullIfEmpty(e.Organization.Fullname), nullIfEmpty(e.Organization.AvatarURL)}
+}
+
+// nullIfEmpty stores "" as NULL, for the columns that newer sources fill.
+func nullIfEmpty(s string) sql.NullString {
+	return sql.NullString{String: s, Valid: s != ""}
 }
 
 // UpsertDailyEntries inserts new entries and merges known ones, in one
@@ -67,14 +76,15 @@ func (db *DB) UpsertDailyEntries(ctx context.Context, entries []*quire.DailyEntr
 		}
 		defer hasPaper.Close()
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO daily_entries (`+entryColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
 		defer ins.Close()
 		upd, err := tx.PrepareContext(ctx, `UPDATE daily_entries SET title = ?3, submitted_at = ?4,
 			submitter_name = ?5, submitter_fullname = ?6, submitter_avatar = ?7, upvotes = ?8,
-			num_comments = ?9, ai_summary = ?10, ai_keywords = ?11, thumbnail_url = ?12
+			num_comments = ?9, ai_summary = ?10, ai_keywords = ?11, thumbnail_url = ?12,
+			org_name = ?13, org_fullname = ?14, org_avatar = ?15
 			WHERE day = ?1 AND paper_id = ?2`)
 		if err != nil {
 			return err
@@ -178,6 +188,9 @@ func (db *DB) FindDailyItems(ctx context.Context, f quire.DailyFilter) (items []
 	}
 	if f.Submitter != "" {
 		where, args = append(where, "submitter_name = ?"), append(args, f.Submitter)
+	}
+	if f.Organization != "" {
+		where, args = append(where, "lower(org_name) = lower(?)"), append(args, f.Organization)
 	}
 	// Hidden entries are left out before choosing a paper's best entry.
 	where = append(where, "hidden_at IS NULL")

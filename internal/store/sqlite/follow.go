@@ -108,7 +108,8 @@ func (db *DB) DeleteFollow(ctx context.Context, followID, accountID int64) (err 
 
 // FollowedPapers returns the newest papers the account's follows match
 // (see quire.FollowStore). Papers are read newest first, a batch at a
-// time, with only what matching needs (authors and categories), and
+// time, with only what matching needs (authors, categories and the
+// organizations of their daily entries), and
 // matched here until the page is full; then the matches are read whole.
 func (db *DB) FollowedPapers(ctx context.Context, accountID int64, since time.Time, limit int) (_ []*quire.FollowedPaper, err error) {
 	defer quire.Wrap(&err, "FollowedPapers(%d)", accountID)
@@ -142,7 +143,12 @@ func (db *DB) FollowedPapers(ctx context.Context, accountID int64, since time.Ti
 // moves the keyset to its end, adds the papers that follows match to
 // matches (up to limit), and returns how many papers it read.
 func (db *DB) scanFollowed(ctx context.Context, follows []*quire.Follow, since int64, at *int64, after *string, limit int, matches *[]*quire.FollowedPaper) (int, error) {
-	rows, err := db.queryRead(ctx, `SELECT id, authors, categories, published_at FROM papers
+	// The organizations of a paper's visible daily entries come along, for
+	// organization follows.
+	rows, err := db.queryRead(ctx, `SELECT id, authors, categories, published_at,
+		(SELECT json_group_array(DISTINCT org_name) FROM daily_entries e
+		  WHERE e.paper_id = papers.id AND e.org_name IS NOT NULL AND e.hidden_at IS NULL)
+		FROM papers
 		WHERE published_at IS NOT NULL AND published_at >= ?
 		  AND (published_at < ? OR (published_at = ? AND id < ?))
 		  AND withdrawn_at IS NULL AND hidden_at IS NULL
@@ -155,9 +161,13 @@ func (db *DB) scanFollowed(ctx context.Context, follows []*quire.Follow, since i
 	n := 0
 	for rows.Next() {
 		var p quire.Paper
-		var authors, categories string
+		var authors, categories, orgs string
 		var published int64
-		if err := rows.Scan(&p.ID, &authors, &categories, &published); err != nil {
+		if err := rows.Scan(&p.ID, &authors, &categories, &published, &orgs); err != nil {
+			return 0, err
+		}
+		orgNames, err := jsonStrings(orgs)
+		if err != nil {
 			return 0, err
 		}
 		if p.Authors, err = jsonStrings(authors); err != nil {
@@ -168,7 +178,7 @@ func (db *DB) scanFollowed(ctx context.Context, follows []*quire.Follow, since i
 		}
 		n++
 		*at, *after = published, p.ID
-		if because := input.MatchFollows(follows, &p); because != nil && len(*matches) < limit {
+		if because := input.MatchFollows(follows, &p, orgNames); because != nil && len(*matches) < limit {
 			*matches = append(*matches, &quire.FollowedPaper{Paper: &p, Because: because})
 		}
 	}

@@ -64,3 +64,32 @@ func TestMigrateSearch(t *testing.T) {
 	}
 	storetest.CheckMigratedFeed(t, db)
 }
+
+// TestMigrateOrganizations upgrades a database with follows to 0011, which
+// rebuilds the follows table to admit organization follows: the follows
+// written before stay, and an organization follow may then be stored.
+func TestMigrateOrganizations(t *testing.T) {
+	ctx := t.Context()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "quire.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.MigrateTo(ctx, "0009_signals.sql"); err != nil {
+		t.Fatal(err)
+	}
+	alice := storetest.MustCreateAccount(t, db, "alice")
+	before := storetest.MustCreateFollow(t, db, &quire.Follow{AccountID: alice.ID, Kind: quire.FollowCategory, Name: "cs.CL", Digest: true})
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	storetest.MustCreateFollow(t, db, &quire.Follow{AccountID: alice.ID, Kind: quire.FollowOrganization, Name: "google"})
+	fs, err := db.FindFollows(ctx, alice.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 2 || fs[0].ID != before.ID || fs[0].Name != "cs.CL" || !fs[0].Digest || !fs[0].CreatedAt.Equal(before.CreatedAt) ||
+		fs[1].Kind != quire.FollowOrganization {
+		t.Errorf("follows after the migration = %+v, want cs.CL as before, then google", fs)
+	}
+}

@@ -23,6 +23,7 @@ func testDailyEntryRoundTrip(t *testing.T, s quire.Store) {
 		AISummary:    "EnvHarness and EnvRigger dynamically reshape static environments.",
 		AIKeywords:   []string{"LLM agents", "EnvHarness"},
 		ThumbnailURL: "https://example.org/2608.19880.png",
+		Organization: quire.Organization{Name: "google", Fullname: "Google", AvatarURL: "https://example.org/google.png"},
 	}
 	if st := MustUpsertEntries(t, s, want); st != (quire.UpsertStats{Inserted: 1}) {
 		t.Errorf("UpsertDailyEntries = %+v, want one inserted", st)
@@ -43,6 +44,64 @@ func testDailyEntryRoundTrip(t *testing.T, s quire.Store) {
 	}
 	if st := MustUpsertEntries(t, s, want); st != (quire.UpsertStats{Unchanged: 1}) {
 		t.Errorf("UpsertDailyEntries again = %+v, want one unchanged", st)
+	}
+	// An older snapshot without the organization leaves it stored.
+	older := *want
+	older.Organization = quire.Organization{}
+	older.AIKeywords = nil
+	if st := MustUpsertEntries(t, s, &older); st != (quire.UpsertStats{Unchanged: 1}) {
+		t.Errorf("UpsertDailyEntries without organization = %+v, want one unchanged", st)
+	}
+	if got, err := s.FindDailyEntriesByPaper(ctx(t), want.PaperID); err != nil || len(got) != 1 || got[0].Organization != want.Organization {
+		t.Errorf("after an entry without organization: %+v, %v; want organization %+v kept", got, err, want.Organization)
+	}
+}
+
+// testDailyEntryWithoutOrganization stores an entry without organization
+// and reads it back as such; a later one that names it fills it in.
+func testDailyEntryWithoutOrganization(t *testing.T, s quire.Store) {
+	MustUpsertPapers(t, s, paperHF())
+	e := entry("2026-08-21", "2608.19880", 3, 0, "2026-08-21T01:00:00Z")
+	MustUpsertEntries(t, s, e)
+	got, err := s.FindDailyEntriesByPaper(ctx(t), e.PaperID)
+	if err != nil || len(got) != 1 || got[0].Organization != (quire.Organization{}) {
+		t.Fatalf("FindDailyEntriesByPaper = %+v, %v; want one entry without organization", got, err)
+	}
+	with := *e
+	with.Organization = quire.Organization{Name: "google", Fullname: "Google"}
+	if st := MustUpsertEntries(t, s, &with); st != (quire.UpsertStats{Updated: 1}) {
+		t.Errorf("UpsertDailyEntries with organization = %+v, want one updated", st)
+	}
+	got, err = s.FindDailyEntriesByPaper(ctx(t), e.PaperID)
+	if err != nil || len(got) != 1 || got[0].Organization != with.Organization {
+		t.Errorf("FindDailyEntriesByPaper = %+v, %v; want organization %+v", got, err, with.Organization)
+	}
+}
+
+// testFindDailyItemsOrganization lists an organization's entries, its
+// handle compared without regard to case, newest first.
+func testFindDailyItemsOrganization(t *testing.T, s quire.Store) {
+	seedDays(t, s)
+	org := func(d, id, name string) *quire.DailyEntry {
+		e := entry(d, id, 0, 0, "")
+		e.Organization = quire.Organization{Name: name, Fullname: name + " Labs"}
+		return e
+	}
+	MustUpsertEntries(t, s,
+		org("2025-06-16", "2501.00001", "Tencent-Hunyuan"),
+		org("2025-06-18", "2501.00004", "Tencent-Hunyuan"),
+		org("2025-06-16", "2501.00002", "google"),
+	)
+	got, _ := find(t, s, quire.DailyFilter{Organization: "tencent-hunyuan", Sort: quire.SortNew})
+	if diff := cmp.Diff([]string{"2501.00004@2025-06-18", "2501.00001@2025-06-16"}, got); diff != "" {
+		t.Errorf("organization=tencent-hunyuan mismatch (-want +got):\n%s", diff)
+	}
+	items, _, err := s.FindDailyItems(ctx(t), quire.DailyFilter{Organization: "google"})
+	if err != nil || len(items) != 1 || items[0].Entry.Organization != (quire.Organization{Name: "google", Fullname: "google Labs"}) {
+		t.Errorf("FindDailyItems(google) = %+v, %v; want one item with its organization", items, err)
+	}
+	if got, _ := find(t, s, quire.DailyFilter{Organization: "nobody' OR '1'='1"}); len(got) != 0 {
+		t.Errorf("hostile organization matched %v", got)
 	}
 }
 

@@ -22,6 +22,7 @@ var followTests = []struct {
 	{"FollowInvalid", testFollowInvalid},
 	{"FollowedPapers", testFollowedPapers},
 	{"FollowedPapersPaging", testFollowedPapersPaging},
+	{"FollowOrganization", testFollowOrganization},
 	{"FollowConcurrent", testFollowConcurrent},
 }
 
@@ -144,7 +145,10 @@ func testFollowInvalid(t *testing.T, s quire.Store) {
 		{"no account", quire.Follow{Kind: quire.FollowCategory, Name: "cs"}, quire.ErrInvalid},
 		{"unknown account", quire.Follow{AccountID: alice.ID + 1000, Kind: quire.FollowCategory, Name: "cs"}, quire.ErrNotFound},
 		{"no kind", quire.Follow{AccountID: alice.ID, Name: "cs"}, quire.ErrInvalid},
-		{"unknown kind", quire.Follow{AccountID: alice.ID, Kind: "organization", Name: "Google"}, quire.ErrInvalid},
+		{"unknown kind", quire.Follow{AccountID: alice.ID, Kind: "institution", Name: "Google"}, quire.ErrInvalid},
+		{"empty organization", quire.Follow{AccountID: alice.ID, Kind: quire.FollowOrganization, Name: " "}, quire.ErrInvalid},
+		{"bad organization", quire.Follow{AccountID: alice.ID, Kind: quire.FollowOrganization, Name: "google/research"}, quire.ErrInvalid},
+		{"qualified organization", quire.Follow{AccountID: alice.ID, Kind: quire.FollowOrganization, Name: "google", Category: "cs"}, quire.ErrInvalid},
 		{"empty author", quire.Follow{AccountID: alice.ID, Kind: quire.FollowAuthor, Name: " \n "}, quire.ErrInvalid},
 		{"long author", quire.Follow{AccountID: alice.ID, Kind: quire.FollowAuthor, Name: tooLong}, quire.ErrInvalid},
 		{"NUL author", quire.Follow{AccountID: alice.ID, Kind: quire.FollowAuthor, Name: "Ada\x00"}, quire.ErrInvalid},
@@ -344,5 +348,69 @@ func testFollowConcurrent(t *testing.T, s quire.Store) {
 	// Following again what one already follows is still fine.
 	if _, err := s.CreateFollow(ctx(t), &quire.Follow{AccountID: alice.ID, Kind: quire.FollowCategory, Name: "cs.CL", Digest: true}); err != nil {
 		t.Errorf("CreateFollow(known, at the limit): %v", err)
+	}
+}
+
+// testFollowOrganization follows organizations: one follow per handle
+// whatever its case, listed after authors and categories, matching the
+// papers whose visible daily entries name the organization.
+func testFollowOrganization(t *testing.T, s quire.Store) {
+	paper := func(id, published string) *quire.Paper {
+		return &quire.Paper{ID: id, Version: 1, Title: "Paper " + id, Authors: []string{"Ada Lovelace"},
+			Abstract: "Abstract.", Categories: []string{"cs.CL"}, PublishedAt: ts(published)}
+	}
+	MustUpsertPapers(t, s,
+		paper("2608.00001", "2026-08-01T10:00:00Z"),
+		paper("2608.00002", "2026-08-02T10:00:00Z"),
+		paper("2608.00003", "2026-08-03T10:00:00Z"),
+		paper("2608.00004", "2026-08-04T10:00:00Z"),
+	)
+	org := func(d, id, name string) *quire.DailyEntry {
+		e := entry(d, id, 1, 0, "")
+		e.Organization = quire.Organization{Name: name, Fullname: name}
+		return e
+	}
+	MustUpsertEntries(t, s,
+		org("2026-08-01", "2608.00001", "google"),
+		entry("2026-08-02", "2608.00001", 1, 0, ""), // listed again, without organization
+		org("2026-08-02", "2608.00002", "deepmind"),
+		org("2026-08-03", "2608.00003", "Google"), // the handle in another case
+		org("2026-08-04", "2608.00004", "google"), // its entry is hidden below
+		entry("2026-08-05", "2608.00002", 1, 0, ""),
+	)
+	mod := MustCreateAccount(t, s, "mod")
+	if err := s.SetEntryHidden(ctx(t), day("2026-08-04"), "2608.00004", true, quire.Moderation{ActorID: mod.ID, At: ts("2026-08-20T09:00:00Z")}); err != nil {
+		t.Fatalf("SetEntryHidden: %v", err)
+	}
+	alice := MustCreateAccount(t, s, "alice")
+	g := MustCreateFollow(t, s, &quire.Follow{AccountID: alice.ID, Kind: quire.FollowOrganization, Name: " google "})
+	if g.Name != "google" || g.Kind != quire.FollowOrganization {
+		t.Errorf("CreateFollow(organization) = %+v, want google", g)
+	}
+	if again := MustCreateFollow(t, s, &quire.Follow{AccountID: alice.ID, Kind: quire.FollowOrganization, Name: "GOOGLE", Digest: true}); again.ID != g.ID || !again.Digest {
+		t.Errorf("CreateFollow(GOOGLE) = %+v, want follow %d with Digest", again, g.ID)
+	}
+	MustCreateFollow(t, s, &quire.Follow{AccountID: alice.ID, Kind: quire.FollowCategory, Name: "cs.LG"})
+	MustCreateFollow(t, s, &quire.Follow{AccountID: alice.ID, Kind: quire.FollowAuthor, Name: "Grace Hopper"})
+	want := []followSummary{
+		{quire.FollowAuthor, "Grace Hopper", "", "", false},
+		{quire.FollowCategory, "cs.LG", "", "", false},
+		{quire.FollowOrganization, "google", "", "", true},
+	}
+	if diff := cmp.Diff(want, summarize(mustFindFollows(t, s, alice.ID))); diff != "" {
+		t.Errorf("FindFollows(alice) mismatch (-want +got):\n%s", diff)
+	}
+	since := ts("2026-07-01T00:00:00Z")
+	wantIDs := []string{"2608.00003:google", "2608.00001:google"}
+	if diff := cmp.Diff(wantIDs, followedIDs(mustFollowedPapers(t, s, alice.ID, since, 10))); diff != "" {
+		t.Errorf("FollowedPapers(google) mismatch (-want +got):\n%s", diff)
+	}
+	// An organization follow and an author follow may both match a paper.
+	bob := MustCreateAccount(t, s, "bob")
+	MustCreateFollow(t, s, &quire.Follow{AccountID: bob.ID, Kind: quire.FollowOrganization, Name: "deepmind"})
+	MustCreateFollow(t, s, &quire.Follow{AccountID: bob.ID, Kind: quire.FollowAuthor, Name: "Ada Lovelace"})
+	wantIDs = []string{"2608.00004:Ada Lovelace", "2608.00003:Ada Lovelace", "2608.00002:Ada Lovelace;deepmind", "2608.00001:Ada Lovelace"}
+	if diff := cmp.Diff(wantIDs, followedIDs(mustFollowedPapers(t, s, bob.ID, since, 10))); diff != "" {
+		t.Errorf("FollowedPapers(bob) mismatch (-want +got):\n%s", diff)
 	}
 }

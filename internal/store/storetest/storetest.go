@@ -43,6 +43,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"FindDailyItemsPaging", testFindDailyItemsPaging},
 		{"FindDailyItemsPeriodDedupe", testFindDailyItemsPeriodDedupe},
 		{"FindDailyItemsSubmitter", testFindDailyItemsSubmitter},
+		{"FindDailyItemsOrganization", testFindDailyItemsOrganization},
+		{"DailyEntryWithoutOrganization", testDailyEntryWithoutOrganization},
 		{"FindDailyItemsBadSort", testFindDailyItemsBadSort},
 		{"FindDailyEntriesByPaper", testFindDailyEntriesByPaper},
 		{"LatestDay", testLatestDay},
