@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"quire/internal/config"
 	"quire/internal/testenv"
 )
 
@@ -13,8 +14,9 @@ import (
 // open an author's page from a paper, follow the author with a co-author
 // as qualifier, follow a category into the digest, find both on the page
 // that the account page links to, and unfollow. Every step is a plain form.
-func TestBrowserFollows(t *testing.T) {
-	cfg := testConfig(t)
+func TestBrowserFollows(t *testing.T) { eachBackend(t, testBrowserFollows) }
+
+func testBrowserFollows(t *testing.T, cfg *config.Config) {
 	cfg.NewAccountDelay = 0
 	srv := MustStartServer(t, cfg)
 	papers := mustSeedKaggle(t, srv.DB)

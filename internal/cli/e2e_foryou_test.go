@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"quire"
+	"quire/internal/config"
 	"quire/internal/ingest"
 	"quire/internal/testenv"
 )
@@ -19,8 +20,9 @@ import (
 // first, upvote papers from the feed, open one, mark one not interested,
 // and see each leave the feed. The papers are the real arXiv listing of
 // testdata/arxiv/listings_sample.jsonl, put on today's list.
-func TestBrowserForYou(t *testing.T) {
-	cfg := testConfig(t)
+func TestBrowserForYou(t *testing.T) { eachBackend(t, testBrowserForYou) }
+
+func testBrowserForYou(t *testing.T, cfg *config.Config) {
 	cfg.NewAccountDelay = 0
 	srv := MustStartServer(t, cfg)
 	ctx := t.Context()

@@ -9,6 +9,7 @@ import (
 
 	"quire"
 	"quire/internal/arxiv"
+	"quire/internal/config"
 	"quire/internal/testenv"
 )
 
@@ -44,8 +45,9 @@ func mustSeedKaggle(t *testing.T, db quire.PaperStore) []*quire.Paper {
 // sign up, save a paper to a new list from its page, add a note, mark it
 // read, make the list public, open its page logged out, export it as
 // BibTeX, and import a BibTeX file. Every step is a plain form.
-func TestBrowserReadingLists(t *testing.T) {
-	cfg := testConfig(t)
+func TestBrowserReadingLists(t *testing.T) { eachBackend(t, testBrowserReadingLists) }
+
+func testBrowserReadingLists(t *testing.T, cfg *config.Config) {
 	cfg.NewAccountDelay = 0
 	srv := MustStartServer(t, cfg)
 	papers := mustSeedKaggle(t, srv.DB)

@@ -35,6 +35,21 @@ func testConfig(t *testing.T) *config.Config {
 	return cfg
 }
 
+// eachBackend runs fn as a subtest on a new SQLite file and on a new
+// PostgreSQL database, each with the configuration of testConfig.
+func eachBackend(t *testing.T, fn func(t *testing.T, cfg *config.Config)) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			cfg := testConfig(t)
+			if backend == "postgres" {
+				cfg.DB = testenv.PostgresURL(t)
+				cfg.Secret = strings.Repeat("0123456789abcdef", 4) // a server on PostgreSQL needs one
+			}
+			fn(t, cfg)
+		})
+	}
+}
+
 // MustStartServer runs a Server as `quire serve` does, until the test ends.
 func MustStartServer(t *testing.T, cfg *config.Config) *Server {
 	t.Helper()
