@@ -138,6 +138,18 @@ func testBrowserReadingLists(t *testing.T, cfg *config.Config) {
 		}
 	}
 
+	// The list's Atom feed, through the page's link: the visitor's
+	// browser shows the saved paper and its note.
+	feedHref := b.Find(`a[href$="/feed.atom"]`).Attr("href")
+	if !strings.HasPrefix(feedHref, "http") {
+		feedHref = srv.URL() + feedHref
+	}
+	b.Navigate(feedHref)
+	if body := b.Find("body").Text(); !strings.Contains(body, "Calculation of prompt diphoton production") || !strings.Contains(body, "with the LHC data.") {
+		t.Errorf("the list's feed at %s does not show the paper and its note:\n%s", feedHref, body)
+	}
+	b.Navigate(listURL)
+
 	// Import a BibTeX file: by DOI (a paper already on the list), by
 	// arXiv id, and two entries reported back by key.
 	logIn("ada", false)
