@@ -34,7 +34,7 @@ type Interests struct {
 }
 
 // ForYouPaper is a daily-list item with its personal score and the reason
-// it was picked: "model", "category", "author" or "popular".
+// it was picked: "follow", "model", "category", "author" or "popular".
 type ForYouPaper struct {
 	DailyPaper
 	Score  float64 `json:"score"`

@@ -119,12 +119,19 @@ func (r *Recommender) FeedBetween(ctx context.Context, accountID int64, from, to
 	if err != nil {
 		return nil, err
 	}
+	followed, err := r.followed(ctx, accountID, from)
+	if err != nil {
+		return nil, err
+	}
+	if len(followed) > 0 {
+		f.Personal = true
+	}
 	prof := Profile{Signals: signals, Vectors: vecs, Interests: in}
 	cands := make([]Candidate, len(items))
 	byID := make(map[string]*quire.DailyItem, len(items))
 	for i, it := range items {
 		cands[i] = Candidate{PaperID: it.Paper.ID, Vec: vecs[it.Paper.ID], Upvotes: it.Entry.Upvotes,
-			Categories: it.Paper.Categories, Authors: it.Paper.Authors}
+			Categories: it.Paper.Categories, Authors: it.Paper.Authors, Followed: followed[it.Paper.ID]}
 		byID[it.Paper.ID] = it
 	}
 	params := r.Params
@@ -141,6 +148,27 @@ func (r *Recommender) FeedBetween(ctx context.Context, accountID int64, from, to
 		f.Items = append(f.Items, &Item{DailyItem: byID[rk.PaperID], Score: rk.Score, Because: rk.Because})
 	}
 	return f, nil
+}
+
+// maxFollowed bounds the followed papers one feed looks at.
+const maxFollowed = 200
+
+// followed returns the papers since from that the member's follows bring
+// (authors, categories, organizations), when the store keeps follows.
+func (r *Recommender) followed(ctx context.Context, accountID int64, from time.Time) (map[string]bool, error) {
+	fs, ok := r.Store.(quire.FollowStore)
+	if !ok {
+		return nil, nil
+	}
+	papers, err := fs.FollowedPapers(ctx, accountID, from, maxFollowed)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(papers))
+	for _, fp := range papers {
+		out[fp.Paper.ID] = true
+	}
+	return out, nil
 }
 
 // vectors reads the vectors of the signals', seeds' and candidates' papers.

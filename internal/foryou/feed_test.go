@@ -216,3 +216,31 @@ func TestFeedWithoutVectors(t *testing.T) {
 		t.Errorf("Feed(limit 0) error = %v, want ErrInvalid", err)
 	}
 }
+
+// TestFeedFollows brings the papers of a followed author to the top of the
+// feed, saying so, for a member with no other signal.
+func TestFeedFollows(t *testing.T) {
+	db := MustOpenStore(t)
+	ctx := t.Context()
+	r := &foryou.Recommender{Store: db, Now: func() time.Time { return now }}
+	bob := MustCreateAccount(t, db, "bob")
+	before, err := r.Feed(ctx, bob.ID, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before.Items) < 3 || before.Personal {
+		t.Fatalf("feed before following: %d items, personal %v", len(before.Items), before.Personal)
+	}
+	// The least voted paper of the day, by its first author.
+	last := before.Items[len(before.Items)-1].Paper
+	if _, err := db.CreateFollow(ctx, &quire.Follow{AccountID: bob.ID, Kind: quire.FollowAuthor, Name: last.Authors[0]}); err != nil {
+		t.Fatal(err)
+	}
+	after, err := r.Feed(ctx, bob.ID, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !after.Personal || len(after.Items) == 0 || after.Items[0].Paper.ID != last.ID || after.Items[0].Because != "follow" {
+		t.Fatalf("feed after following %s: personal %v, first %v", last.Authors[0], after.Personal, ids(after)[:min(3, len(after.Items))])
+	}
+}

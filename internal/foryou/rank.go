@@ -18,6 +18,9 @@ type Candidate struct {
 	Upvotes    int
 	Categories []string
 	Authors    []string
+	// Followed marks a paper of an author, category or organization the
+	// member follows.
+	Followed bool
 }
 
 // Profile is what is known of a member.
@@ -65,6 +68,9 @@ type Params struct {
 	// CategoryBoost and AuthorBoost are added to the score of a candidate
 	// in a chosen category or by a chosen author (defaults 1 and 2).
 	CategoryBoost, AuthorBoost float64
+	// FollowBoost is added to the score of a candidate the member's
+	// follows bring (default 2, as a chosen author).
+	FollowBoost float64
 	// HalfLife is how fast a signal's weight decays with age (default 180
 	// days); tastes move, and recent signals say more.
 	HalfLife time.Duration
@@ -95,6 +101,9 @@ func (p Params) withDefaults() Params {
 	if p.CategoryBoost == 0 {
 		p.CategoryBoost = 1
 	}
+	if p.FollowBoost == 0 {
+		p.FollowBoost = 2
+	}
 	if p.AuthorBoost == 0 {
 		p.AuthorBoost = 2
 	}
@@ -112,8 +121,9 @@ type Ranked struct {
 	PaperID string
 	Score   float64
 	Upvotes int // the candidate's, which break ties of Score
-	// Because says why it is there: "author" or "category" (one the
-	// member chose), "model" (like papers the member liked), or
+	// Because says why it is there: "follow" (from an author, category
+	// or organization the member follows), "author" or "category" (one
+	// the member chose), "model" (like papers the member liked), or
 	// "popular".
 	Because string
 }
@@ -193,6 +203,10 @@ func Rank(p Profile, cands []Candidate, params Params) ([]Ranked, *Model, error)
 		if matches(c.Authors, authors) {
 			r.Score += params.AuthorBoost
 			r.Because = "author"
+		}
+		if c.Followed {
+			r.Score += params.FollowBoost
+			r.Because = "follow"
 		}
 		top.push(r)
 	}

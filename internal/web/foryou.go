@@ -144,8 +144,10 @@ func (fp *forYouPages) render(w http.ResponseWriter, r *http.Request, status int
 // because says in words why a paper is in the feed.
 func because(reason string) string {
 	switch reason {
+	case "follow":
+		return "From what you follow"
 	case "author":
-		return "By an author you follow"
+		return "By an author you chose"
 	case "category":
 		return "In a category you chose"
 	case "model":
