@@ -25,14 +25,21 @@ func TestSecurity(t *testing.T) {
 	before := upvotesOn(t, anon.Get(day).body, votePaper)
 
 	t.Run("form post without the CSRF token", func(t *testing.T) {
-		for _, path := range []string{paper + "/vote", paper + "/comments", "/submit", "/account/password", "/account/tokens", "/logout"} {
-			r := ada.Post(path, url.Values{"body": {"no token"}, "id": {"2506.10892"}, "current": {"x"}, "new": {"y"}})
+		for _, path := range []string{paper + "/vote", paper + "/comments", "/submit", "/account/password", "/account/tokens", "/logout",
+			paper + "/save", "/lists", "/follows", "/for-you/interests", "/for-you/not-interested"} {
+			r := ada.Post(path, url.Values{"body": {"no token"}, "id": {"2506.10892"}, "current": {"x"}, "new": {"y"},
+				"list": {"Mine"}, "name": {"Mine"}, "kind": {"category"}, "paper": {votePaper}, "categories": {"cs.CL"}})
 			if r.status != http.StatusForbidden {
 				t.Errorf("POST %s without a token: %d", path, r.status)
 			}
 		}
 		if r := ada.Get("/account"); r.status != http.StatusOK {
 			t.Errorf("ada was logged out by a forged /logout: %d", r.status)
+		} else if strings.Contains(r.body, `<ul class="follows">`) {
+			t.Error("a forged /follows was stored")
+		}
+		if r := ada.Get("/lists"); strings.Contains(r.body, "Mine") {
+			t.Error("a forged list or save was stored")
 		}
 	})
 
