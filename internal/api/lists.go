@@ -122,6 +122,20 @@ func listID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
+// listWrite authorises a write by the request's token, reads the path's
+// list id and decodes the JSON body into a T: the start of every write on
+// one list.
+func listWrite[T any](a *listAPI, w http.ResponseWriter, r *http.Request) (acct *quire.Account, id int64, req T, err error) {
+	if acct, err = a.writer(r); err != nil {
+		return nil, 0, req, err
+	}
+	if id, err = listID(r); err != nil {
+		return nil, 0, req, err
+	}
+	err = decodeBody(w, r, &req)
+	return acct, id, req, err
+}
+
 // readable returns the path's list when it is public or the request's
 // token owns it. A token is only checked when one is sent, and before the
 // list is looked up, so that a bad token is refused alike for every list
@@ -222,16 +236,8 @@ func (a *listAPI) show(w http.ResponseWriter, r *http.Request) error {
 
 // update serves POST /api/lists/{lid}.
 func (a *listAPI) update(w http.ResponseWriter, r *http.Request) error {
-	acct, err := a.writer(r)
+	acct, id, req, err := listWrite[listRequest](a, w, r)
 	if err != nil {
-		return err
-	}
-	id, err := listID(r)
-	if err != nil {
-		return err
-	}
-	var req listRequest
-	if err := decodeBody(w, r, &req); err != nil {
 		return err
 	}
 	l, err := a.store.UpdateList(r.Context(), &quire.ReadingList{ID: id, AccountID: acct.ID, Name: req.Name,
@@ -251,16 +257,8 @@ type saveRequest struct {
 // save serves POST /api/lists/{lid}/papers and answers with how many of
 // the papers were new to the list.
 func (a *listAPI) save(w http.ResponseWriter, r *http.Request) error {
-	acct, err := a.writer(r)
+	acct, id, req, err := listWrite[saveRequest](a, w, r)
 	if err != nil {
-		return err
-	}
-	id, err := listID(r)
-	if err != nil {
-		return err
-	}
-	var req saveRequest
-	if err := decodeBody(w, r, &req); err != nil {
 		return err
 	}
 	ids := make([]string, len(req.IDs))
@@ -287,16 +285,8 @@ type paperRequest struct {
 // changeSaved decodes a paperRequest and applies change to its paper.
 func (a *listAPI) changeSaved(w http.ResponseWriter, r *http.Request,
 	change func(listID, accountID int64, paperID string, req paperRequest) error) error {
-	acct, err := a.writer(r)
+	acct, lid, req, err := listWrite[paperRequest](a, w, r)
 	if err != nil {
-		return err
-	}
-	lid, err := listID(r)
-	if err != nil {
-		return err
-	}
-	var req paperRequest
-	if err := decodeBody(w, r, &req); err != nil {
 		return err
 	}
 	pid, _, err := arxiv.ParseID(req.Paper)
