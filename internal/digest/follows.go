@@ -2,7 +2,6 @@ package digest
 
 import (
 	"context"
-	"errors"
 	"unicode/utf8"
 
 	"quire"
@@ -37,17 +36,9 @@ func (b *Builder) followSections(ctx context.Context, s *quire.Subscription, p q
 	if !ok {
 		return nil, nil
 	}
-	acct, err := fr.FindAccountByEmail(ctx, s.Email)
-	if errors.Is(err, quire.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
+	acct, err := confirmedMember(ctx, fr, s)
+	if acct == nil || err != nil {
 		return nil, err
-	}
-	// An address the account never confirmed could be anyone's: its
-	// follows must not reach the mail of the subscriber who owns it.
-	if acct.EmailVerifiedAt.IsZero() || acct.Disabled() {
-		return nil, nil
 	}
 	follows, err := fr.FindFollows(ctx, acct.ID)
 	if err != nil {

@@ -33,17 +33,9 @@ func (b *Builder) forYouPapers(ctx context.Context, s *quire.Subscription, p qui
 	if !ok {
 		return nil, nil
 	}
-	acct, err := fr.FindAccountByEmail(ctx, s.Email)
-	if errors.Is(err, quire.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
+	acct, err := confirmedMember(ctx, fr, s)
+	if acct == nil || err != nil {
 		return nil, err
-	}
-	// An address the account never confirmed could be anyone's: the
-	// member's tastes must not reach another person's mail.
-	if acct.EmailVerifiedAt.IsZero() || acct.Disabled() {
-		return nil, nil
 	}
 	rec := &foryou.Recommender{Store: fr}
 	if m, ok := b.Search.(interface{ ModelName() string }); ok {
@@ -58,4 +50,26 @@ func (b *Builder) forYouPapers(ctx context.Context, s *quire.Subscription, p qui
 		ids[i] = it.Paper.ID
 	}
 	return ids, nil
+}
+
+// accountFinder finds the account that has an address.
+type accountFinder interface {
+	FindAccountByEmail(ctx context.Context, email string) (*quire.Account, error)
+}
+
+// confirmedMember returns the live account that has confirmed the address
+// of s, or nil. An address its account never confirmed could be anyone's:
+// a member's follows and tastes must not reach another person's mail.
+func confirmedMember(ctx context.Context, f accountFinder, s *quire.Subscription) (*quire.Account, error) {
+	acct, err := f.FindAccountByEmail(ctx, s.Email)
+	if errors.Is(err, quire.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if acct.EmailVerifiedAt.IsZero() || acct.Disabled() {
+		return nil, nil
+	}
+	return acct, nil
 }
