@@ -85,26 +85,7 @@ func MustStartCluster(t *testing.T) *cluster {
 // database's announcements of changes can keep it current.
 func MustStartNode(t *testing.T, cfg *config.Config) *Server {
 	t.Helper()
-	srv, err := NewServer(t.Context(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatalf("NewServer: %v", err)
-	}
-	srv.search.poll = time.Hour
-	if err := srv.Listen(); err != nil {
-		srv.Close()
-		t.Fatalf("Listen: %v", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-		srv.Close()
-	})
-	return srv
+	return mustStartServerWith(t, cfg, func(srv *Server) { srv.search.poll = time.Hour })
 }
 
 // replayArxiv serves the recorded arXiv API answer for submittedPaper.

@@ -53,6 +53,13 @@ func eachBackend(t *testing.T, fn func(t *testing.T, cfg *config.Config)) {
 // MustStartServer runs a Server as `quire serve` does, until the test ends.
 func MustStartServer(t *testing.T, cfg *config.Config) *Server {
 	t.Helper()
+	return mustStartServerWith(t, cfg, nil)
+}
+
+// mustStartServerWith is MustStartServer with prepare, when not nil,
+// called on the server before it starts serving.
+func mustStartServerWith(t *testing.T, cfg *config.Config, prepare func(*Server)) *Server {
+	t.Helper()
 	if cfg.IndexPath == "" && cfg.SearchSnapshot() == "quire-search.idx" {
 		// PostgreSQL's default is the working folder: the source tree.
 		cfg.IndexPath = filepath.Join(t.TempDir(), "quire-search.idx")
@@ -64,6 +71,9 @@ func MustStartServer(t *testing.T, cfg *config.Config) *Server {
 	srv, err := NewServer(t.Context(), cfg, logger)
 	if err != nil {
 		t.Fatalf("NewServer: %v", err)
+	}
+	if prepare != nil {
+		prepare(srv)
 	}
 	if err := srv.Listen(); err != nil {
 		srv.Close()
