@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"quire"
+	"quire/internal/retry"
 )
 
 // DefaultAPIURL is the query method of the arXiv API.
@@ -214,7 +215,7 @@ func (c *APIClient) query(ctx context.Context, batch []string) (*APIFeed, error)
 		}
 		// A Retry-After is kept by the gate, which holds the next request
 		// until then; the backoff runs meanwhile.
-		if err := sleep(ctx, backoff(c.backoff, attempt)); err != nil {
+		if err := retry.Sleep(ctx, retry.Backoff(c.backoff, attempt)); err != nil {
 			return nil, fmt.Errorf("arXiv API request: %w", err)
 		}
 	}

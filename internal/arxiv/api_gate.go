@@ -3,11 +3,9 @@ package arxiv
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
-	"net/http"
-	"strconv"
-	"strings"
 	"time"
+
+	"quire/internal/retry"
 )
 
 // apiGate spaces the requests of one APIClient. arXiv's terms of use ask
@@ -55,7 +53,7 @@ func (g *apiGate) acquire(ctx context.Context, maxPause time.Duration) error {
 		<-g.sem
 		return fmt.Errorf("arXiv API request: the next request to arXiv may not be sent before the deadline: %w", context.DeadlineExceeded)
 	}
-	if err := sleepUntil(ctx, g.next); err != nil {
+	if err := retry.SleepUntil(ctx, g.next); err != nil {
 		<-g.sem
 		return fmt.Errorf("arXiv API request: %w", err)
 	}
@@ -72,67 +70,4 @@ func (g *apiGate) release(notBefore time.Time) {
 	}
 	g.next = next
 	<-g.sem
-}
-
-// sleepUntil waits until t or until ctx is done. Timers may fire early on
-// some platforms' clocks, so it checks again after waking.
-func sleepUntil(ctx context.Context, t time.Time) error {
-	for {
-		d := time.Until(t)
-		if d <= 0 {
-			return nil
-		}
-		if err := sleep(ctx, d); err != nil {
-			return err
-		}
-	}
-}
-
-// sleep waits for d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// maxBackoff caps the delay between attempts.
-const maxBackoff = 30 * time.Second
-
-// backoff returns the delay before attempt n+1 after n failures:
-// base·2^(n-1), capped, with the upper half drawn at random so that clients
-// that failed together do not retry together.
-func backoff(base time.Duration, n int) time.Duration {
-	d := base
-	for i := 1; i < n && d < maxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, maxBackoff)
-	half := d / 2
-	return half + rand.N(half+1)
-}
-
-// retryAfter parses a Retry-After header: a number of seconds or an HTTP
-// date. ok is false when the header is absent or unreadable.
-func retryAfter(h string) (d time.Duration, ok bool) {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0, false
-	}
-	if secs, err := strconv.Atoi(h); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		// Cap before multiplying: a huge value must not overflow into a
-		// negative duration.
-		return time.Duration(min(secs, 1<<20)) * time.Second, true
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		return max(time.Until(t), 0), true
-	}
-	return 0, false
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"quire/internal/retry"
 )
 
 // get sends one GET for the arXiv clients (the API's and the OAI-PMH
@@ -43,7 +45,7 @@ func get(ctx context.Context, hc *http.Client, timeout time.Duration, u, userAge
 	}
 	if reason := busy(resp.StatusCode, body); reason != "" {
 		te := &transientError{err: errors.New(reason)}
-		te.after, te.hasAfter = retryAfter(resp.Header.Get("Retry-After"))
+		te.after, te.hasAfter = retry.After(resp.Header.Get("Retry-After"))
 		return 0, nil, te
 	}
 	return resp.StatusCode, body, nil

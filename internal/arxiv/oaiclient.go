@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"quire"
+	"quire/internal/retry"
 )
 
 // DefaultOAIURL is the base URL of arXiv's OAI-PMH interface.
@@ -146,7 +147,7 @@ func NewHarvester(opts HarvesterOptions) (*Harvester, error) {
 		h.userAgent = DefaultUserAgent(opts.Contact)
 	}
 	if h.sleep == nil {
-		h.sleep = sleep
+		h.sleep = retry.Sleep
 	}
 	return h, nil
 }
@@ -299,7 +300,7 @@ func (h *Harvester) fetch(ctx context.Context, u string) (*OAIPage, error) {
 		}
 		// A Retry-After is arXiv's flow control (OAI-PMH 3.5): wait what
 		// it asks, no less. Other failures back off.
-		wait := backoff(h.backoff, attempt)
+		wait := retry.Backoff(h.backoff, attempt)
 		if te.hasAfter {
 			wait = te.after
 		}

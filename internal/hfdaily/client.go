@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"quire"
+	"quire/internal/retry"
 )
 
 // Defaults of a Client.
@@ -54,8 +55,8 @@ type ClientOptions struct {
 	// Retries is how many times a transient failure (network, 5xx, 429)
 	// is retried, with exponential backoff; negative means none.
 	Retries int
-	// Backoff is the first wait before a retry (default 2 s), doubled each
-	// time; a Retry-After header overrides it.
+	// Backoff is the base wait before a retry (default 2 s), doubled each
+	// time with jitter (retry.Backoff); a Retry-After header overrides it.
 	Backoff time.Duration
 }
 
@@ -181,7 +182,6 @@ func (e *retryable) Error() string { return e.err.Error() }
 
 // get fetches u, retrying transient failures with exponential backoff.
 func (c *Client) get(ctx context.Context, u string) ([]byte, error) {
-	wait := c.o.Backoff
 	for attempt := 0; ; attempt++ {
 		body, err := c.getOnce(ctx, u)
 		var r *retryable
@@ -191,15 +191,12 @@ func (c *Client) get(ctx context.Context, u string) ([]byte, error) {
 		if attempt >= c.o.Retries {
 			return nil, fmt.Errorf("upstream daily papers: %w (after %d attempts)", r.err, attempt+1)
 		}
-		d := wait
+		d := retry.Backoff(c.o.Backoff, attempt+1)
 		if r.after > 0 {
 			d = r.after
 		}
-		wait *= 2
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(d):
+		if err := retry.Sleep(ctx, d); err != nil {
+			return nil, err
 		}
 	}
 }
@@ -255,29 +252,16 @@ func (c *Client) space(ctx context.Context) error {
 	}
 	c.last = next
 	c.mu.Unlock()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-time.After(time.Until(next)):
-		return nil
-	}
+	return retry.SleepUntil(ctx, next)
 }
 
 // maxRetryAfter caps a server's request to wait, so a wrong header cannot
 // stall the sync for days.
 const maxRetryAfter = 10 * time.Minute
 
-// retryAfter reads a Retry-After header in seconds or as an HTTP date.
+// retryAfter reads a Retry-After header (see retry.After), capped at
+// maxRetryAfter; 0 when it is absent or unreadable.
 func retryAfter(v string) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	var d time.Duration
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		d = time.Duration(n) * time.Second
-	} else if t, err := http.ParseTime(v); err == nil {
-		d = time.Until(t)
-	}
-	return min(max(d, 0), maxRetryAfter)
+	d, _ := retry.After(v)
+	return min(d, maxRetryAfter)
 }
