@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"time"
 
@@ -63,21 +62,11 @@ func (h *Handler) forYouRoutes() {
 	if !ok {
 		return
 	}
-	a := &forYouAPI{h: h, rec: &foryou.Recommender{Store: st, Model: modelOf(h.search), Now: h.now},
+	a := &forYouAPI{h: h, rec: &foryou.Recommender{Store: st, Model: foryou.EngineModel(h.search), Now: h.now},
 		// Each request trains a small model: a bound keeps a script from
 		// spending the server's time.
 		limit: &auth.CounterLimiter{Counter: h.store, Name: "api-foryou", Limit: 60, Window: time.Minute, Now: h.now}}
 	h.handle("GET /api/for-you", a.feed)
-}
-
-// modelOf returns how the feed learns which embedding model the search
-// engine uses, when the engine says; nil leaves it to the store's setting.
-func modelOf(s Searcher) func(context.Context) (string, error) {
-	m, ok := s.(interface{ ModelName() string })
-	if !ok {
-		return nil
-	}
-	return func(context.Context) (string, error) { return m.ModelName(), nil }
 }
 
 // feed serves GET /api/for-you.

@@ -37,10 +37,7 @@ func (b *Builder) forYouPapers(ctx context.Context, s *quire.Subscription, p qui
 	if acct == nil || err != nil {
 		return nil, err
 	}
-	rec := &foryou.Recommender{Store: fr}
-	if m, ok := b.Search.(interface{ ModelName() string }); ok {
-		rec.Model = func(context.Context) (string, error) { return m.ModelName(), nil }
-	}
+	rec := &foryou.Recommender{Store: fr, Model: foryou.EngineModel(b.Search)}
 	feed, err := rec.FeedBetween(ctx, acct.ID, p.Start, p.End, forYouPool)
 	if err != nil || !feed.Personal {
 		return nil, err

@@ -22,6 +22,17 @@ type Store interface {
 	Setting(ctx context.Context, key string) (string, error)
 }
 
+// EngineModel returns the Recommender.Model that asks search engine s
+// which embedding model it uses, when s says (a ModelName method); nil,
+// which leaves it to the store's SettingModel, when it does not.
+func EngineModel(s any) func(context.Context) (string, error) {
+	m, ok := s.(interface{ ModelName() string })
+	if !ok {
+		return nil
+	}
+	return func(context.Context) (string, error) { return m.ModelName(), nil }
+}
+
 // Recommender makes members' feeds from the store. Its zero fields take
 // the defaults; it is safe for concurrent use.
 type Recommender struct {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -77,21 +76,11 @@ func (h *Handler) forYouRoutes() {
 		return
 	}
 	fp := &forYouPages{h: h, store: st,
-		rec:   &foryou.Recommender{Store: st, Model: modelOf(h.search), Now: h.now},
+		rec:   &foryou.Recommender{Store: st, Model: foryou.EngineModel(h.search), Now: h.now},
 		limit: &auth.CounterLimiter{Counter: h.comm.store, Name: "signal", Limit: 120, Window: time.Minute, Now: h.now}}
 	h.handle("GET /for-you", h.signedIn(h.form(fp.show)))
 	h.handle("POST /for-you/interests", h.signedIn(h.form(fp.interests)))
 	h.handle("POST /for-you/not-interested", h.signedIn(h.form(fp.notInterested)))
-}
-
-// modelOf returns how the feed learns which embedding model the search
-// engine uses, when the engine says; nil leaves it to the store's setting.
-func modelOf(s Searcher) func(context.Context) (string, error) {
-	m, ok := s.(interface{ ModelName() string })
-	if !ok {
-		return nil
-	}
-	return func(context.Context) (string, error) { return m.ModelName(), nil }
 }
 
 // show serves GET /for-you.
