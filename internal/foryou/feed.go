@@ -130,7 +130,7 @@ func (r *Recommender) FeedBetween(ctx context.Context, accountID int64, from, to
 	if err != nil {
 		return nil, err
 	}
-	followed, err := r.followed(ctx, accountID, from)
+	followed, err := r.followed(ctx, accountID, items)
 	if err != nil {
 		return nil, err
 	}
@@ -161,23 +161,34 @@ func (r *Recommender) FeedBetween(ctx context.Context, accountID int64, from, to
 	return f, nil
 }
 
-// maxFollowed bounds the followed papers one feed looks at.
-const maxFollowed = 200
-
-// followed returns the papers since from that the member's follows bring
-// (authors, categories, organizations), when the store keeps follows.
-func (r *Recommender) followed(ctx context.Context, accountID int64, from time.Time) (map[string]bool, error) {
-	fs, ok := r.Store.(quire.FollowStore)
+// followed returns the candidates that the member's follows (authors,
+// categories, organizations) bring, when the store keeps follows. It
+// matches the follows against the candidates in hand rather than asking
+// the store for every followed paper of the window, which would read the
+// catalogue's recent papers on every request.
+func (r *Recommender) followed(ctx context.Context, accountID int64, items []*quire.DailyItem) (map[string]bool, error) {
+	fs, ok := r.Store.(interface {
+		FindFollows(ctx context.Context, accountID int64) ([]*quire.Follow, error)
+	})
 	if !ok {
 		return nil, nil
 	}
-	papers, err := fs.FollowedPapers(ctx, accountID, from, maxFollowed)
-	if err != nil {
+	follows, err := fs.FindFollows(ctx, accountID)
+	if err != nil || len(follows) == 0 {
 		return nil, err
 	}
-	out := make(map[string]bool, len(papers))
-	for _, fp := range papers {
-		out[fp.Paper.ID] = true
+	out := make(map[string]bool)
+	for _, it := range items {
+		var orgs []string
+		if o := it.Entry.Organization.Name; o != "" {
+			orgs = []string{o}
+		}
+		for _, f := range follows {
+			if f.Matches(&it.Paper, orgs) {
+				out[it.Paper.ID] = true
+				break
+			}
+		}
 	}
 	return out, nil
 }
