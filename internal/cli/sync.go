@@ -148,15 +148,14 @@ func runSync(ctx context.Context, env Env, cfg *config.Config, o harvestOptions,
 		uo.until, _ = time.Parse(quire.DayLayout, o.until)
 	}
 	// Like the harvest, never beside a server's scheduled run.
-	holder := leaseHolder()
-	ok, err := db.AcquireLease(ctx, upstreamLease, holder, upstreamLeaseTTL, time.Now())
+	release, ok, err := holdLease(ctx, db, upstreamLease, leaseHolder(), upstreamLeaseTTL, time.Now(), logger)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return quire.Conflictf("A server is merging the upstream list right now (it holds the %s lease); run quire sync again once it is done.", upstreamLease)
 	}
-	defer db.ReleaseLease(context.WithoutCancel(ctx), upstreamLease, holder)
+	defer release()
 	_, err = followUpstream(ctx, db, client, uo, logger)
 	return err
 }

@@ -114,11 +114,17 @@ func leaseHolder() string {
 
 // run checks at once, then every interval, until ctx is done.
 func (s *syncScheduler) run(ctx context.Context) {
-	t := time.NewTicker(s.interval)
+	every(ctx, s.interval, func(ctx context.Context) error { _, err := s.tick(ctx); return err }, s.logger, "sync")
+}
+
+// every calls tick at once, then every interval, until ctx is done,
+// logging its failures under what.
+func every(ctx context.Context, interval time.Duration, tick func(context.Context) error, logger *slog.Logger, what string) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if _, err := s.tick(ctx); err != nil && ctx.Err() == nil {
-			s.logger.Error("sync", "error", err)
+		if err := tick(ctx); err != nil && ctx.Err() == nil {
+			logger.Error(what, "error", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -167,18 +173,24 @@ func (s *syncScheduler) tick(ctx context.Context) (bool, error) {
 // acquire takes the lease, and returns a function that releases it,
 // or false when another node holds it.
 func (s *syncScheduler) acquire(ctx context.Context, now time.Time) (release func(), ok bool, err error) {
-	ok, err = s.db.AcquireLease(ctx, syncLease, s.holder, s.ttl, now)
+	return holdLease(ctx, s.db, syncLease, s.holder, s.ttl, now, s.logger)
+}
+
+// holdLease takes the lease name for holder and returns a function that
+// releases it, or false when another node holds it.
+func holdLease(ctx context.Context, db quire.LeaseStore, name, holder string, ttl time.Duration, now time.Time, logger *slog.Logger) (release func(), ok bool, err error) {
+	ok, err = db.AcquireLease(ctx, name, holder, ttl, now)
 	if err != nil || !ok {
 		if err == nil {
-			s.logger.Debug("sync: another node is harvesting")
+			logger.Debug("another node holds the lease", "lease", name)
 		}
 		return nil, false, err
 	}
 	return func() {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
-		if err := s.db.ReleaseLease(rctx, syncLease, s.holder); err != nil {
-			s.logger.Warn("sync: releasing the lease", "error", err)
+		if err := db.ReleaseLease(rctx, name, holder); err != nil {
+			logger.Warn("releasing a lease", "lease", name, "error", err)
 		}
 	}, true, nil
 }

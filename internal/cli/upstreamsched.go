@@ -64,18 +64,7 @@ func startUpstream(ctx context.Context, cfg *config.Config, db upstreamSyncStore
 
 // run checks at once, then every check period, until ctx is done.
 func (s *upstreamScheduler) run(ctx context.Context) {
-	t := time.NewTicker(s.check)
-	defer t.Stop()
-	for {
-		if _, err := s.tick(ctx); err != nil && ctx.Err() == nil {
-			s.logger.Error("sync: upstream daily papers", "error", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	every(ctx, s.check, func(ctx context.Context) error { _, err := s.tick(ctx); return err }, s.logger, "sync: upstream daily papers")
 }
 
 // tick runs when a run is due and this node takes the lease, and reports
@@ -86,17 +75,11 @@ func (s *upstreamScheduler) tick(ctx context.Context) (bool, error) {
 	if due, err := s.due(ctx, now); err != nil || !due {
 		return false, err
 	}
-	ok, err := s.db.AcquireLease(ctx, upstreamLease, s.holder, upstreamLeaseTTL, now)
+	release, ok, err := holdLease(ctx, s.db, upstreamLease, s.holder, upstreamLeaseTTL, now, s.logger)
 	if err != nil || !ok {
 		return false, err
 	}
-	defer func() {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		if err := s.db.ReleaseLease(rctx, upstreamLease, s.holder); err != nil {
-			s.logger.Warn("sync: releasing the upstream lease", "error", err)
-		}
-	}()
+	defer release()
 	if due, err := s.due(ctx, now); err != nil || !due {
 		return false, err
 	}
