@@ -1,5 +1,7 @@
-// Package hfdaily parses Hugging Face Daily Papers data: items of the
-// /api/daily_papers response and the one-day-per-line archive of them.
+// Package hfdaily reads Hugging Face Daily Papers data: items of the
+// /api/daily_papers response, the one-day-per-line archive of them, and
+// (client.go) days fetched from such an endpoint, Hugging Face's or another
+// Quire's.
 package hfdaily
 
 import (
