@@ -243,10 +243,23 @@ func (b *Builder) digestFor(ctx context.Context, s *quire.Subscription, p quire.
 		ids   []string
 	}
 	// A member's own picks come first, and trending fills in around them.
+	// What the member's follows bring goes in their own sections, named
+	// after the follow, so For you leaves it to them.
+	follows, err := b.followSections(ctx, s, p) // follows.go
+	if err != nil {
+		return nil, err
+	}
+	followed := map[string]bool{}
+	for _, f := range follows {
+		for _, id := range f.ids {
+			followed[id] = true
+		}
+	}
 	forYou, err := b.forYouPapers(ctx, s, p) // foryou.go
 	if err != nil {
 		return nil, err
 	}
+	forYou = slices.DeleteFunc(forYou, func(id string) bool { return followed[id] })
 	sections := []section{{title: "For you", ids: forYou}, {title: "Trending", ids: trend}}
 	const trendingAt = 1 // the section that perTopic does not cut
 	if b.Search != nil {
@@ -274,10 +287,6 @@ func (b *Builder) digestFor(ctx context.Context, s *quire.Subscription, p quire.
 			}
 			sections = append(sections, section{title: t.title, ids: ids})
 		}
-	}
-	follows, err := b.followSections(ctx, s, p) // follows.go
-	if err != nil {
-		return nil, err
 	}
 	for _, f := range follows {
 		sections = append(sections, section(f))
