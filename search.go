@@ -2,6 +2,7 @@ package quire
 
 import (
 	"context"
+	"io"
 	"time"
 )
 
@@ -36,6 +37,21 @@ type SearchStore interface {
 	// DeleteEmbeddings removes every vector of model.
 	DeleteEmbeddings(ctx context.Context, model string) error
 
+	// PutSearchSnapshot stores a snapshot of a search index, read from r
+	// to its end, so that a node starting without one of its own can fetch
+	// it instead of rebuilding the index from the catalogue (minutes on a
+	// large one). It replaces the stored snapshot only once completely
+	// written: readers never see a partial one. Seq and Model describe the
+	// snapshot; ID, Size, SHA256 and CreatedAt are set by the store.
+	PutSearchSnapshot(ctx context.Context, s SearchSnapshot, r io.Reader) (*SearchSnapshot, error)
+	// FindSearchSnapshot describes the stored snapshot, or returns an error
+	// of kind ErrNotFound.
+	FindSearchSnapshot(ctx context.Context) (*SearchSnapshot, error)
+	// ReadSearchSnapshot writes the bytes of the snapshot with id to w. It
+	// fails with an error of kind ErrNotFound when that snapshot is not (or
+	// no longer: a newer one replaced it while it was read) stored.
+	ReadSearchSnapshot(ctx context.Context, id int64, w io.Writer) error
+
 	// Setting returns the value stored under key, or an error of kind
 	// ErrNotFound; SetSetting stores one.
 	Setting(ctx context.Context, key string) (string, error)
@@ -57,6 +73,20 @@ type Model struct {
 	Name      string
 	Kind      string
 	Data      []byte
+	CreatedAt time.Time
+}
+
+// SearchSnapshot describes a search index snapshot kept in the store.
+type SearchSnapshot struct {
+	ID int64
+	// Seq is the change-feed position the snapshot reflects; Model names
+	// the embedding model of its vectors ("" without vectors).
+	Seq   int64
+	Model string
+	// Size and SHA256 (hex) are those of the whole snapshot, checked by
+	// the reader before it uses what it fetched.
+	Size      int64
+	SHA256    string
 	CreatedAt time.Time
 }
 

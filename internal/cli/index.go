@@ -58,6 +58,12 @@ func runIndex(ctx context.Context, env Env, cfg *config.Config, retrain bool) er
 		return err
 	}
 	logger.Info("search: saved the index snapshot", "took", time.Since(saveStart).Round(time.Millisecond))
+	if cfg.ShareSnapshots() {
+		// Nodes that start without a snapshot fetch this one.
+		if _, err := e.PublishSnapshot(ctx, db); err != nil {
+			return err
+		}
+	}
 	st := e.Stats()
 	fmt.Fprintf(env.Stdout, "indexed %d papers (%d vectors, model %q) in %s; snapshot %s\n",
 		st.Papers, st.Vectors, st.Model, time.Since(start).Round(time.Millisecond), cfg.SearchSnapshot())

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -542,13 +544,20 @@ func TestClusterLoginRateLimit(t *testing.T) {
 func TestClusterNodeJoins(t *testing.T) {
 	dsn := testenv.PostgresURL(t)
 	arxivURL := replayArxiv(t)
-	a := MustStartNode(t, nodeConfig(t, dsn, arxivURL))
+	// No snapshots are shared: the joining node builds its index from the
+	// database (TestClusterNodeJoinsFromSharedSnapshot shares them).
+	unshared := func() *config.Config {
+		cfg := nodeConfig(t, dsn, arxivURL)
+		cfg.SnapshotShare = 0
+		return cfg
+	}
+	a := MustStartNode(t, unshared())
 	mustBeReady(t, a)
 	MustMember(t, a, "ada").MustSubmit(t, a)
 
 	// The joining node, before its index is built: its handler alone.
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b, err := NewServer(t.Context(), nodeConfig(t, dsn, arxivURL), logger)
+	b, err := NewServer(t.Context(), unshared(), logger)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -587,4 +596,135 @@ func TestClusterNodeJoins(t *testing.T) {
 	if !searchFinds(t, ts.URL, submittedQuery, submittedPaper) {
 		t.Errorf("the joined node does not find %s, written before it joined", submittedPaper)
 	}
+}
+
+// TestClusterNodeJoinsFromSharedSnapshot starts a node on a cluster whose
+// first node has shared its index snapshot through the database: the new
+// node fetches it instead of building the index, and then applies what
+// changed since from the change feed.
+func TestClusterNodeJoinsFromSharedSnapshot(t *testing.T) {
+	dsn := testenv.PostgresURL(t)
+	arxivURL := replayArxiv(t)
+	a := MustStartNode(t, nodeConfig(t, dsn, arxivURL))
+	mustBeReady(t, a)
+	shared := waitSharedSnapshot(t, a)
+	// Written after the snapshot: the new node must catch up on it.
+	MustMember(t, a, "ada").MustSubmit(t, a)
+
+	var log lockedBuffer
+	logger := slog.New(slog.NewTextHandler(&log, nil))
+	cfg := nodeConfig(t, dsn, arxivURL)
+	b, err := NewServer(t.Context(), cfg, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	ts := httptest.NewServer(b.http.Handler)
+	t.Cleanup(ts.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	b.search.start(ctx, b.cfg, b.DB, logger)
+	t.Cleanup(func() {
+		cancel()
+		<-b.search.done
+	})
+	if !b.search.WaitReady(t.Context()) {
+		t.Fatalf("the joining node's index is not ready; log:\n%s", log.String())
+	}
+	out := log.String()
+	if !strings.Contains(out, "fetched the shared index snapshot") || strings.Contains(out, "building the index from the database") {
+		t.Errorf("the joining node did not start from the shared snapshot; log:\n%s", out)
+	}
+	if fi, err := os.Stat(cfg.SearchSnapshot()); err != nil || fi.Size() != shared.Size {
+		t.Errorf("the fetched snapshot file: %v, %v; want %d bytes", fi, err, shared.Size)
+	}
+	if !searchFinds(t, ts.URL, submittedQuery, submittedPaper) {
+		t.Errorf("the joined node does not find %s, written after the shared snapshot", submittedPaper)
+	}
+	// The shared snapshot is recent: the new node leaves it alone.
+	if got, err := b.DB.FindSearchSnapshot(t.Context()); err != nil || got.ID != shared.ID {
+		t.Errorf("shared snapshot after the join = %+v, %v; want still %d", got, err, shared.ID)
+	}
+}
+
+// waitSharedSnapshot waits until n has shared its index snapshot.
+func waitSharedSnapshot(t *testing.T, n *Server) *quire.SearchSnapshot {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		s, err := n.DB.FindSearchSnapshot(t.Context())
+		if err == nil {
+			return s
+		}
+		if !errors.Is(err, quire.ErrNotFound) || time.Now().After(deadline) {
+			t.Fatalf("FindSearchSnapshot: %v; want the snapshot the node shares", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// lockedBuffer is a log destination that goroutines may share.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestSnapshotSharingSchedule checks when a node shares its snapshot: not
+// while the shared one is recent, not while another node holds the lease,
+// and once it is older than the interval.
+func TestSnapshotSharingSchedule(t *testing.T) {
+	dsn := testenv.PostgresURL(t)
+	a := MustStartNode(t, nodeConfig(t, dsn, replayArxiv(t)))
+	mustBeReady(t, a)
+	first := waitSharedSnapshot(t, a)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	const interval = 6 * time.Hour
+	share := func(holder string, at time.Time) bool {
+		t.Helper()
+		ok, err := a.search.shareSnapshot(t.Context(), a.DB, interval, holder, at, quiet)
+		if err != nil {
+			t.Fatalf("shareSnapshot(%s, %v): %v", holder, at, err)
+		}
+		return ok
+	}
+	now := time.Now()
+	if share("node-x", now) {
+		t.Error("shared again while the shared snapshot is recent")
+	}
+	later := now.Add(interval + time.Hour)
+	if !mustAcquire(t, a, snapshotLease, "node-y", later) {
+		t.Fatal("node-y could not take the free lease")
+	}
+	if share("node-x", later) {
+		t.Error("shared while another node holds the lease")
+	}
+	if err := a.DB.ReleaseLease(t.Context(), snapshotLease, "node-y"); err != nil {
+		t.Fatal(err)
+	}
+	if !share("node-x", later) {
+		t.Error("did not share once the shared snapshot was older than the interval")
+	}
+	if got, err := a.DB.FindSearchSnapshot(t.Context()); err != nil || got.ID <= first.ID {
+		t.Errorf("shared snapshot = %+v, %v; want one newer than %d", got, err, first.ID)
+	}
+}
+
+func mustAcquire(t *testing.T, n *Server, lease, holder string, at time.Time) bool {
+	t.Helper()
+	ok, err := n.DB.AcquireLease(t.Context(), lease, holder, time.Hour, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ok
 }

@@ -57,6 +57,22 @@ func openEngine(ctx context.Context, cfg *config.Config, db store.DB, emb embedd
 	}
 	start := time.Now()
 	vectors, err := e.Load(ctx)
+	if err != nil && cfg.ShareSnapshots() {
+		// No snapshot of its own, or one it cannot use: a node joining a
+		// cluster fetches the one the other nodes share rather than
+		// rebuild the index from the catalogue.
+		if !errors.Is(err, search.ErrNoSnapshot) {
+			logger.Warn("search: ignoring an unreadable index snapshot", "error", err)
+		}
+		if _, ferr := e.FetchShared(ctx, db); ferr == nil {
+			if e, err = search.New(db, opts); err != nil {
+				return nil, err
+			}
+			vectors, err = e.Load(ctx)
+		} else if !errors.Is(ferr, quire.ErrNotFound) {
+			logger.Warn("search: could not fetch the shared index snapshot", "error", ferr)
+		}
+	}
 	switch {
 	case errors.Is(err, search.ErrNoSnapshot):
 		logger.Info("search: no index snapshot; building the index from the database", "snapshot", cfg.SearchSnapshot())

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -115,7 +116,8 @@ func (s *searcher) Failed() bool { return s.failed.Load() }
 const autoTrainLimit = 200_000
 
 // start builds the engine in the background and then follows the catalogue
-// until ctx ends, saving a snapshot after the build and at the end; done is
+// until ctx ends, saving a snapshot after the build and at the end (and on
+// PostgreSQL sharing one with other nodes, see shareSnapshots); done is
 // closed when it has stopped. It follows on the store's announcements of
 // changes where the store makes them (PostgreSQL, where other nodes write
 // too), besides polling every followInterval.
@@ -148,6 +150,11 @@ func (s *searcher) start(ctx context.Context, cfg *config.Config, db store.DB, l
 		s.p.Store(e)
 		close(s.built)
 		s.save(e, logger)
+		if cfg.ShareSnapshots() {
+			var wg sync.WaitGroup
+			wg.Go(func() { s.shareSnapshots(ctx, db, cfg.SnapshotShare, logger) })
+			defer wg.Wait()
+		}
 		if emb == nil && cfg.Embedder == "builtin" {
 			// The lexical engine serves, and follows, while the
 			// model trains.

@@ -91,6 +91,10 @@ type Config struct {
 	// UpstreamInterval; "" follows none.
 	UpstreamDaily    string
 	UpstreamInterval time.Duration
+	// SnapshotShare is how often, on PostgreSQL, one node shares its
+	// search index snapshot through the database, which a node starting
+	// without a snapshot fetches instead of rebuilding its index; 0 never.
+	SnapshotShare time.Duration
 
 	// sources records where each option's value came from, for Dump.
 	sources map[string]string
@@ -214,6 +218,9 @@ func (c *Config) Validate() error {
 	if c.UpstreamInterval < time.Minute {
 		errs = append(errs, fmt.Errorf("QUIRE_UPSTREAM_INTERVAL: %v is too short (at least 1m)", c.UpstreamInterval))
 	}
+	if c.SnapshotShare != 0 && c.SnapshotShare < time.Minute {
+		errs = append(errs, fmt.Errorf("QUIRE_SNAPSHOT_SHARE_INTERVAL: %v is too short (at least 1m, or 0 for never)", c.SnapshotShare))
+	}
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("QUIRE_MAX_BODY_BYTES: %d is too small (at least 1024)", c.MaxBodyBytes))
 	}
@@ -243,6 +250,12 @@ func (c *Config) Validate() error {
 func (c *Config) isPostgres() bool {
 	return strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://")
 }
+
+// ShareSnapshots reports whether nodes share search index snapshots
+// through the database: on PostgreSQL, where several nodes serve one
+// catalogue, unless SnapshotShare is 0. A SQLite hub has one node, whose
+// snapshot file sits beside the database.
+func (c *Config) ShareSnapshots() bool { return c.isPostgres() && c.SnapshotShare > 0 }
 
 // SecretFile is where LoadSecret keeps a generated secret: beside a SQLite
 // database, or "" for PostgreSQL, whose nodes must share a configured one.

@@ -357,6 +357,12 @@ var options = []option{
 		get:   func(c *Config) string { return c.UpstreamInterval.String() },
 	},
 	{
+		flag: "snapshot-share-interval", env: "QUIRE_SNAPSHOT_SHARE_INTERVAL", def: "6h",
+		usage: "on PostgreSQL, how often one node shares its search index snapshot through the database for nodes that start without one (0: never; they rebuild the index)",
+		set:   durationSetter("snapshot share interval", func(c *Config) *time.Duration { return &c.SnapshotShare }),
+		get:   func(c *Config) string { return c.SnapshotShare.String() },
+	},
+	{
 		flag: "shutdown-timeout", serveOnly: true, env: "QUIRE_SHUTDOWN_TIMEOUT", def: "10s",
 		usage: "how long a graceful shutdown waits for requests in flight",
 		set: func(c *Config, v string) error {

@@ -149,13 +149,9 @@ func (e *Engine) Load(ctx context.Context) (vectors bool, err error) {
 	}
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 1<<20)
-	magic := make([]byte, len(snapshotMagic))
-	if _, err := io.ReadFull(r, magic); err != nil || string(magic) != snapshotMagic {
-		return false, fmt.Errorf("search: %s is not a snapshot of this version", e.snapshot)
-	}
-	var hdr snapshotHeader
-	if err := gob.NewDecoder(r).Decode(&hdr); err != nil {
-		return false, fmt.Errorf("search: snapshot header: %w", err)
+	hdr, err := readSnapshotHeader(r)
+	if err != nil {
+		return false, fmt.Errorf("search: %s: %w", e.snapshot, err)
 	}
 	if hdr.Seq > 0 {
 		// The paper changed at Seq still holds it, or a later one if it

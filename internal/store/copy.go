@@ -72,6 +72,9 @@ type CopyTarget interface {
 var SkippedTables = map[string]string{
 	"rate_limits": "rate-limit counters start afresh",
 	"leases":      "leases belong to running nodes",
+	// Derived from the catalogue: the target's nodes build or share their own.
+	"search_snapshots":       "search index snapshots are rebuilt from the catalogue",
+	"search_snapshot_chunks": "search index snapshots are rebuilt from the catalogue",
 }
 
 // CopyOptions tunes Copy.

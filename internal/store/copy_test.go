@@ -109,6 +109,9 @@ func MustHub(t *testing.T) (string, *sqlite.DB) {
 		t.Fatal(err)
 	}
 	storetest.MustAcquireLease(t, db, "harvest", "node-1", time.Hour, hubTime)
+	if _, err := db.PutSearchSnapshot(ctx, quire.SearchSnapshot{Seq: 1}, strings.NewReader("index")); err != nil {
+		t.Fatal(err)
+	}
 	l := storetest.MustCreateList(t, db, alice.ID, "To read", true)
 	storetest.MustSavePapers(t, db, l, papers[2].ID, papers[3].ID)
 	storetest.MustCreateFollow(t, db, &quire.Follow{AccountID: alice.ID, Kind: quire.FollowAuthor, Name: "Ada Lovelace", CoAuthor: "Author 1", Digest: true})

@@ -60,6 +60,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"EmbeddingsLargeBatch", testEmbeddingsLargeBatch},
 		{"PapersWithoutEmbedding", testPapersWithoutEmbedding},
 		{"Settings", testSettings},
+		{"SearchSnapshots", testSearchSnapshots},
+		{"SearchSnapshotInvalid", testSearchSnapshotInvalid},
 		{"AccountRoundTrip", testAccountRoundTrip},
 		{"AccountConflicts", testAccountConflicts},
 		{"AccountConcurrentCreate", testAccountConcurrentCreate},
