@@ -18,14 +18,24 @@ import (
 // above the live heap (at least 256 MiB above), following it as the
 // catalogue grows, so the collector runs before that point. An operator's
 // GOMEMLIMIT or GOGC wins: then the runtime's own settings stand.
+//
+// No limit is set while the index loads at start: the heap then grows from
+// nothing to its full size in seconds, and a limit following the live heap
+// would stay behind it and make the collector run without pause (loading a
+// million papers' snapshot took 9.2 s instead of 3.4 s).
 
 // heapHeadroom is the memory allowed above the live heap.
 func heapHeadroom(live uint64) uint64 { return max(live/4, 256<<20) }
 
-// keepHeapNearLive adjusts the soft memory limit every interval until ctx
-// is done.
-func keepHeapNearLive(ctx context.Context, logger *slog.Logger, interval time.Duration) {
+// keepHeapNearLive adjusts the soft memory limit every interval from when
+// loaded is closed until ctx is done.
+func keepHeapNearLive(ctx context.Context, loaded <-chan struct{}, logger *slog.Logger, interval time.Duration) {
 	if os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
+		return
+	}
+	select {
+	case <-loaded:
+	case <-ctx.Done():
 		return
 	}
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}

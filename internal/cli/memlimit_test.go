@@ -19,10 +19,17 @@ func TestKeepHeapNearLive(t *testing.T) {
 	runtime.GC()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
+	loaded := make(chan struct{})
 	go func() {
-		keepHeapNearLive(ctx, slog.New(slog.DiscardHandler), time.Millisecond)
+		keepHeapNearLive(ctx, loaded, slog.New(slog.DiscardHandler), time.Millisecond)
 		close(done)
 	}()
+	// Nothing is limited while the index loads.
+	time.Sleep(20 * time.Millisecond)
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("memory limit %d MiB set before the index loaded", got>>20)
+	}
+	close(loaded)
 	deadline := time.Now().Add(10 * time.Second)
 	var limit int64
 	for {

@@ -297,6 +297,6 @@ func runServe(ctx context.Context, env Env, cfg *config.Config, _ []string) erro
 		return err
 	}
 	logger.Info("serving", "url", srv.URL(), "backend", store.Backend(cfg.DB))
-	go keepHeapNearLive(ctx, logger, 10*time.Second)
+	go keepHeapNearLive(ctx, srv.search.built, logger, 10*time.Second)
 	return srv.Serve(ctx)
 }
