@@ -62,6 +62,8 @@ type Engine struct {
 	docs   docTable
 	seq    int64 // the last change-feed position applied
 	ready  bool  // the first full sync or a snapshot load finished
+
+	similar similarCache // Similar's recent answers
 }
 
 // New returns an empty engine over store; call Load, LoadVectors and Sync to

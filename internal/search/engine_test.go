@@ -308,6 +308,30 @@ func TestSimilar(t *testing.T) {
 	if _, err := e.Similar(t.Context(), "2999.00000", 5); err == nil {
 		t.Error("Similar of an unknown paper succeeded")
 	}
+
+	// Answers kept for the next pages are the answers a fresh engine
+	// gives, for fewer neighbours too.
+	again, err := e.Similar(t.Context(), "0704.0001", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(ids(rs), ids(again)); diff != "" {
+		t.Errorf("Similar asked again (-first +again):\n%s", diff)
+	}
+	fewer, err := e.Similar(t.Context(), "0704.0001", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := MustEngine(t, db, m, "").Similar(t.Context(), "0704.0001", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(ids(fresh), ids(fewer)); diff != "" {
+		t.Errorf("Similar(3) after Similar(5) (-fresh engine +kept):\n%s", diff)
+	}
+	if diff := cmp.Diff(ids(rs)[:3], ids(fewer)); diff != "" {
+		t.Errorf("Similar(3) is not the first three of Similar(5) (-5 +3):\n%s", diff)
+	}
 }
 
 // TestBackendsAgree runs the same searches over the same catalogue on

@@ -2,6 +2,8 @@ package search
 
 import (
 	"context"
+	"sync"
+	"time"
 
 	"quire"
 	"quire/internal/search/lexical"
@@ -21,6 +23,9 @@ func (e *Engine) Similar(ctx context.Context, paperID string, k int) ([]Result, 
 	if !ok {
 		return nil, quire.NotFoundf("paper %s is not in the search index", paperID)
 	}
+	if cands, ok := e.similar.get(paperID, k, time.Now()); ok {
+		return e.similarResults(cands), nil
+	}
 	var cands []candidate
 	if e.vec != nil {
 		if v, ok := e.vec.Vector(id, nil); ok {
@@ -35,6 +40,7 @@ func (e *Engine) Similar(ctx context.Context, paperID string, k int) ([]Result, 
 			}
 		}
 	}
+	fromVectors := cands != nil
 	if cands == nil {
 		papers, err := e.store.FindPapersByIDs(ctx, []string{paperID})
 		if err != nil || len(papers) == 0 {
@@ -53,6 +59,16 @@ func (e *Engine) Similar(ctx context.Context, paperID string, k int) ([]Result, 
 	if len(cands) > k {
 		cands = cands[:k]
 	}
+	if fromVectors {
+		// Not the title's matches: the paper's vector may come soon.
+		e.similar.put(paperID, k, cands, time.Now())
+	}
+	return e.similarResults(cands), nil
+}
+
+// similarResults makes results of neighbours as the index holds them now:
+// a withdrawn paper drops out, upvotes are current.
+func (e *Engine) similarResults(cands []candidate) []Result {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	out := make([]Result, 0, len(cands))
@@ -64,5 +80,60 @@ func (e *Engine) Similar(ctx context.Context, paperID string, k int) ([]Result, 
 		out = append(out, Result{PaperID: m.paperID, Score: cd.score, Lexical: cd.lexical,
 			Semantic: cd.semantic, Upvotes: int(m.upvotes)})
 	}
-	return out, nil
+	return out
+}
+
+// similarCache keeps the neighbours Similar found for recently shown
+// papers. Finding them scans a good part of the vector index (a third of
+// it on a synthetic million-paper catalogue, where the calibrated probe
+// count is high), and every paper page asks: on such a catalogue the
+// paper page's neighbours took more of a node's CPU than everything else
+// it served. Readers crowd onto the same papers (the day's list), so a
+// small cache answers most pages. A paper added meanwhile shows among its
+// neighbours' similar papers once their entries expire (similarTTL).
+type similarCache struct {
+	mu sync.Mutex
+	m  map[string]similarEntry
+}
+
+type similarEntry struct {
+	k     int
+	cands []candidate
+	at    time.Time
+}
+
+const (
+	similarTTL     = 10 * time.Minute
+	similarEntries = 20000 // about 3 MB at the page's six neighbours
+)
+
+func (c *similarCache) get(paperID string, k int, now time.Time) ([]candidate, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	en, ok := c.m[paperID]
+	if !ok || en.k < k || now.Sub(en.at) >= similarTTL {
+		return nil, false
+	}
+	// The first k of the best k' ≥ k are the best k: the order is total
+	// (scores, then paper ids).
+	return en.cands[:min(k, len(en.cands))], true
+}
+
+func (c *similarCache) put(paperID string, k int, cands []candidate, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = make(map[string]similarEntry)
+	}
+	if len(c.m) >= similarEntries {
+		// Drop an entry at random (map order), which needs no
+		// bookkeeping per read; expired ones go first when found.
+		for id, en := range c.m {
+			delete(c.m, id)
+			if now.Sub(en.at) < similarTTL {
+				break
+			}
+		}
+	}
+	c.m[paperID] = similarEntry{k: k, cands: cands, at: now}
 }
