@@ -25,9 +25,11 @@
 #   each followed by GAP s of load.
 #
 # Then the load stops, the audit checks every write (loadgen audit), and
-# with postgres a third node joins the cluster twice, once with a copy of
-# the index snapshot and once without one, timed until /healthz answers 200
-# and until searches answer. The nodes trust 127.0.0.1 as their proxy, as
+# with postgres a third node joins the cluster three times: with a copy of
+# the index snapshot, without one (it fetches the snapshot `quire index`
+# shared through the database), and with sharing off (it rebuilds the
+# index from the database), timed until /healthz answers 200 and until
+# searches answer. The nodes trust 127.0.0.1 as their proxy, as
 # they would trust a load balancer, so that each account's X-Forwarded-For
 # address carries the per-address limits of log-ins and mail.
 #
@@ -120,11 +122,13 @@ mp=$!
 mp_url="http://127.0.0.1:$mp_port"
 for _ in $(seq 100); do curl -sf "$mp_url/api/v1/info" >/dev/null 2>&1 && break; sleep 0.1; done
 
-# start_node K IDX starts node K on the snapshot file IDX.
+# start_node K IDX [SHARE] starts node K on the snapshot file IDX, sharing
+# snapshots through the database every SHARE (default 6h; 0: never, so
+# that a node without a snapshot file rebuilds its index).
 start_node() {
 	local k=$1
 	[ -n "${node_port[$k]:-}" ] || node_port[$k]=$(free_port)
-	"$q" serve --db "$db" --index-path "$2" --addr "127.0.0.1:${node_port[$k]}" --log-level warn \
+	QUIRE_SNAPSHOT_SHARE_INTERVAL=${3:-6h} "$q" serve --db "$db" --index-path "$2" --addr "127.0.0.1:${node_port[$k]}" --log-level warn \
 		--arxiv-sets none --trusted-proxies 127.0.0.1 --new-account-delay 0 \
 		--smtp-host 127.0.0.1 --smtp-port "$smtp_port" --smtp-security none --mail-from "Quire <quire@example.com>" \
 		2>>"$work/node$k.log" &
@@ -237,13 +241,22 @@ if [ "$mode" = postgres ] && [ "$join" = 1 ]; then
 		join_rows+="| with a copy of the index snapshot | ${healthy_s:-–} | not ready in $join_timeout s |"$'\n'
 	fi
 	kill -9 "${node_pid[$k]}"; wait "${node_pid[$k]}" 2>/dev/null || true
-	log "joining node $k without a snapshot"
+	log "joining node $k without a snapshot file: it fetches the one shared through the database"
 	rm -f "$work/join.idx"
 	start_node "$k" "$work/join.idx"
 	if wait_ready "$k" "$join_timeout"; then
-		join_rows+="| without a snapshot | $healthy_s | $ready_s |"$'\n'
+		join_rows+="| no snapshot file: fetches the one shared through the database | $healthy_s | $ready_s |"$'\n'
 	else
-		join_rows+="| without a snapshot | ${healthy_s:-–} | not ready in $join_timeout s |"$'\n'
+		join_rows+="| no snapshot file: fetches the one shared through the database | ${healthy_s:-–} | not ready in $join_timeout s |"$'\n'
+	fi
+	kill -9 "${node_pid[$k]}"; wait "${node_pid[$k]}" 2>/dev/null || true
+	log "joining node $k without any snapshot (sharing off): it rebuilds the index"
+	rm -f "$work/join.idx"
+	start_node "$k" "$work/join.idx" 0
+	if wait_ready "$k" "$join_timeout"; then
+		join_rows+="| no snapshot at all (sharing off): rebuilds from the database | $healthy_s | $ready_s |"$'\n'
+	else
+		join_rows+="| no snapshot at all (sharing off): rebuilds from the database | ${healthy_s:-–} | not ready in $join_timeout s |"$'\n'
 	fi
 	kill -9 "${node_pid[$k]}"; wait "${node_pid[$k]}" 2>/dev/null || true
 	unset "node_pid[$k]"
