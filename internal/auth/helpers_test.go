@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"quire/internal/testenv"
 )
 
 // testSecret is a fixed secret, so failures are reproducible.
@@ -69,22 +71,7 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 // logBuffer collects log output, safely across goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type logBuffer = testenv.LogBuffer
 
 // newTestLogger returns a JSON logger and its output.
 func newTestLogger() (*slog.Logger, *logBuffer) {

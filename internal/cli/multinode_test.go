@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -611,7 +610,7 @@ func TestClusterNodeJoinsFromSharedSnapshot(t *testing.T) {
 	// Written after the snapshot: the new node must catch up on it.
 	MustMember(t, a, "ada").MustSubmit(t, a)
 
-	var log lockedBuffer
+	var log testenv.LogBuffer
 	logger := slog.New(slog.NewTextHandler(&log, nil))
 	cfg := nodeConfig(t, dsn, arxivURL)
 	b, err := NewServer(t.Context(), cfg, logger)
@@ -660,24 +659,6 @@ func waitSharedSnapshot(t *testing.T, n *Server) *quire.SearchSnapshot {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-// lockedBuffer is a log destination that goroutines may share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // TestSnapshotSharingSchedule checks when a node shares its snapshot: not

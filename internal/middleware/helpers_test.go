@@ -4,21 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"log/slog"
-	"sync"
 	"testing"
+
+	"quire/internal/testenv"
 )
 
 // logBuffer collects JSON log records, safely across goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
+type logBuffer = testenv.LogBuffer
 
 // newTestLogger returns a debug-level JSON logger and its output.
 func newTestLogger() (*slog.Logger, *logBuffer) {
@@ -27,16 +19,15 @@ func newTestLogger() (*slog.Logger, *logBuffer) {
 }
 
 // records decodes the logged records, dropping "time".
-func (b *logBuffer) records(tb testing.TB) []map[string]any {
+func records(tb testing.TB, b *logBuffer) []map[string]any {
 	tb.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
+	out := b.Bytes()
 	var recs []map[string]any
-	dec := json.NewDecoder(bytes.NewReader(b.buf.Bytes()))
+	dec := json.NewDecoder(bytes.NewReader(out))
 	for dec.More() {
 		var m map[string]any
 		if err := dec.Decode(&m); err != nil {
-			tb.Fatalf("decoding log: %v\n%s", err, b.buf.String())
+			tb.Fatalf("decoding log: %v\n%s", err, out)
 		}
 		delete(m, "time")
 		recs = append(recs, m)

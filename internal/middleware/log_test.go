@@ -100,7 +100,7 @@ func TestRequestLog(t *testing.T) {
 			req.RemoteAddr = "192.0.2.1:1234"
 			h.ServeHTTP(httptest.NewRecorder(), req)
 
-			recs := logs.records(t)
+			recs := records(t, logs)
 			if len(recs) != 1 {
 				t.Fatalf("got %d records, want 1: %v", len(recs), recs)
 			}
@@ -126,7 +126,7 @@ func TestRequestLogAborted(t *testing.T) {
 	if p := propagated(h, httptest.NewRecorder(), httptest.NewRequest("GET", "/papers/1", nil)); p != http.ErrAbortHandler {
 		t.Errorf("panic value = %v, want http.ErrAbortHandler", p)
 	}
-	recs := logs.records(t)
+	recs := records(t, logs)
 	if len(recs) != 1 {
 		t.Fatalf("got %d records, want 1", len(recs))
 	}
@@ -145,7 +145,7 @@ func TestRequestLogInfoLevel(t *testing.T) {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", target, nil))
 	}
 	var paths []string
-	for _, r := range buf.records(t) {
+	for _, r := range records(t, &buf) {
 		paths = append(paths, fmt.Sprint(r["path"]))
 	}
 	if diff := cmp.Diff([]string{"/papers/2401.00001"}, paths); diff != "" {

@@ -55,7 +55,7 @@ func TestRecover(t *testing.T) {
 			if rec.Code != tc.wantCode || rec.Body.String() != tc.wantBody {
 				t.Errorf("got %d %q, want %d %q", rec.Code, rec.Body.String(), tc.wantCode, tc.wantBody)
 			}
-			recs := logs.records(t)
+			recs := records(t, logs)
 			if tc.wantLog == "" {
 				if len(recs) != 0 {
 					t.Errorf("logged %v, want nothing", recs)
@@ -123,7 +123,7 @@ func TestRecoverAborts(t *testing.T) {
 			if err, ok := p.(error); !ok || !errors.Is(err, http.ErrAbortHandler) {
 				t.Errorf("panic value = %v, want http.ErrAbortHandler", p)
 			}
-			if got := len(logs.records(t)); (got == 1) != tc.wantLog {
+			if got := len(records(t, logs)); (got == 1) != tc.wantLog {
 				t.Errorf("got %d log records, want logged = %v", got, tc.wantLog)
 			}
 		})
