@@ -16,6 +16,7 @@ import (
 	"quire"
 	"quire/internal/arxiv"
 	"quire/internal/auth"
+	"quire/internal/pagecache"
 	"quire/internal/search"
 )
 
@@ -73,6 +74,10 @@ type Options struct {
 	Limits Limits
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// Cache, when set, keeps daily-list responses for its few seconds
+	// (shared with the pages): the most requested reads, the same for
+	// every caller. nil keeps nothing.
+	Cache *pagecache.Cache
 }
 
 // Defaults of Options.
@@ -121,6 +126,7 @@ type Handler struct {
 	submitLimit     *auth.CounterLimiter
 
 	touches touches
+	cache   *pagecache.Cache // nil: none
 }
 
 // New returns a Handler that reads from and writes to store.
@@ -134,6 +140,7 @@ func New(store Store, opts Options) *Handler {
 		submitMaxAge:    cmp.Or(opts.SubmitMaxAge, DefaultSubmitMaxAge),
 		submitPerDay:    opts.SubmitPerDay,
 		newAccountDelay: cmp.Or(opts.NewAccountDelay, DefaultNewAccountDelay),
+		cache:           opts.Cache,
 	}
 	if h.logger == nil {
 		h.logger = slog.Default()

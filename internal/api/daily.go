@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -115,8 +116,36 @@ func intParam(q url.Values, name string, def int) (int, error) {
 	return n, nil
 }
 
-// dailyPapers serves GET /api/daily_papers.
+// dailyPapers serves GET /api/daily_papers, from the cache when it holds
+// the answer: it depends on the query alone, not on who asks. Counts may
+// lag the votes by the cache's few seconds, as on the pages.
 func (h *Handler) dailyPapers(w http.ResponseWriter, r *http.Request) error {
+	if h.cache == nil {
+		return h.dailyPapersFresh(w, r)
+	}
+	key := r.URL.RequestURI()
+	if b, ok := h.cache.Get(key); ok {
+		link, body, _ := bytes.Cut(b, []byte{0})
+		if len(link) > 0 {
+			w.Header().Set("Link", string(link))
+		}
+		writeJSONBytes(w, http.StatusOK, body)
+		return nil
+	}
+	rec := &recordingWriter{ResponseWriter: w}
+	if err := h.dailyPapersFresh(rec, r); err != nil {
+		return err
+	}
+	if rec.status == http.StatusOK {
+		// The Link header, a NUL (which JSON never holds unescaped),
+		// the body.
+		h.cache.Put(key, append(append([]byte(w.Header().Get("Link")), 0), rec.body...))
+	}
+	return nil
+}
+
+// dailyPapersFresh answers GET /api/daily_papers from the store.
+func (h *Handler) dailyPapersFresh(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	params, err := parseDailyParams(q)
 	if err != nil {

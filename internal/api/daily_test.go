@@ -1,18 +1,23 @@
 package api_test
 
 import (
+	"bytes"
 	"fmt"
+	"log/slog"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"quire"
 	"quire/internal/api"
+	"quire/internal/pagecache"
 )
 
 // listed is what a client reads of one listed paper.
@@ -413,5 +418,68 @@ func TestDailyPapersBadInput(t *testing.T) {
 				t.Errorf("body = %s, want {\"error\": message}", r.body)
 			}
 		})
+	}
+}
+
+// TestDailyPapersCached serves the daily list through a page cache: a
+// repeated request gets the first answer, Link header included, until the
+// entry expires or the cache is purged.
+func TestDailyPapersCached(t *testing.T) {
+	db := MustOpenStore(t)
+	items := MustImport(t, db, "../../testdata/hf/daily_papers_2026-08-21.json")
+	now := time.Date(2026, 8, 21, 12, 0, 0, 0, time.UTC)
+	cache := pagecache.New(3*time.Second, func() time.Time { return now })
+	srv := httptest.NewServer(api.New(db, api.Options{Logger: slog.New(slog.DiscardHandler), Cache: cache}))
+	t.Cleanup(srv.Close)
+	const path = "/api/daily_papers?date=2026-08-21&limit=2"
+	first := MustGet(t, srv, path)
+	if first.status != 200 || first.header.Get("Link") == "" {
+		t.Fatalf("GET %s = %d, Link %q; want 200 and a next page", path, first.status, first.header.Get("Link"))
+	}
+
+	// A vote arrives: the cached answer stands for its few seconds.
+	top := items[0].Paper.ID
+	day := fixtureDay(t, "../../testdata/hf/daily_papers_2026-08-21.json")
+	if _, err := db.UpsertDailyEntries(t.Context(), []*quire.DailyEntry{{Day: day, PaperID: top, Upvotes: 100000}}); err != nil {
+		t.Fatal(err)
+	}
+	again := MustGet(t, srv, path)
+	if !bytes.Equal(again.body, first.body) || again.header.Get("Link") != first.header.Get("Link") ||
+		again.header.Get("Content-Type") != first.header.Get("Content-Type") {
+		t.Errorf("the repeated request was not answered from the cache:\n%s\n%s\nLink %q, %q", first.body, again.body,
+			first.header.Get("Link"), again.header.Get("Link"))
+	}
+	// Another query is another entry.
+	if other := MustGet(t, srv, path+"&p=1"); bytes.Equal(other.body, first.body) {
+		t.Error("another page was answered with the first page")
+	}
+
+	upvotes := func(r response) int {
+		var got []api.DailyPaper
+		MustDecode(t, r, &got)
+		for _, dp := range got {
+			if dp.Paper.ID == top {
+				return dp.Paper.Upvotes
+			}
+		}
+		return -1
+	}
+	now = now.Add(3 * time.Second)
+	if got := upvotes(MustGet(t, srv, path)); got != 100000 {
+		t.Errorf("after the entry expired, %s has %d upvotes, want the stored 100000", top, got)
+	}
+	if _, err := db.UpsertDailyEntries(t.Context(), []*quire.DailyEntry{{Day: day, PaperID: top, Upvotes: 100001}}); err != nil {
+		t.Fatal(err)
+	}
+	cache.Purge()
+	if got := upvotes(MustGet(t, srv, path)); got != 100001 {
+		t.Errorf("after a purge, %s has %d upvotes, want the stored 100001", top, got)
+	}
+	// Errors are not kept.
+	if r := MustGet(t, srv, "/api/daily_papers?date=yesterday"); r.status != 400 {
+		t.Errorf("bad date: status %d", r.status)
+	}
+	if _, ok := cache.Get("/api/daily_papers?date=yesterday"); ok {
+		t.Error("an error answer was cached")
 	}
 }

@@ -27,7 +27,33 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		buf.Reset()
 		buf.WriteString(`{"error":"Something went wrong on our side. Please try again later."}` + "\n")
 	}
+	writeJSONBytes(w, status, buf.Bytes())
+}
+
+// writeJSONBytes writes an encoded JSON body.
+func writeJSONBytes(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(body)
+}
+
+// recordingWriter passes a response through and keeps a copy of its status
+// and body, for the cache.
+type recordingWriter struct {
+	http.ResponseWriter
+	status int
+	body   []byte
+}
+
+func (rw *recordingWriter) WriteHeader(status int) {
+	rw.status = status
+	rw.ResponseWriter.WriteHeader(status)
+}
+
+func (rw *recordingWriter) Write(p []byte) (int, error) {
+	if rw.status == 0 {
+		rw.status = http.StatusOK
+	}
+	rw.body = append(rw.body, p...)
+	return rw.ResponseWriter.Write(p)
 }

@@ -18,6 +18,7 @@ import (
 	"quire/internal/mail"
 	"quire/internal/metrics"
 	"quire/internal/middleware"
+	"quire/internal/pagecache"
 	"quire/internal/store"
 	"quire/internal/web"
 )
@@ -105,11 +106,17 @@ func newHandler(cfg *config.Config, db store.DB, srch *searcher, logger *slog.Lo
 	if ttl == 0 {
 		ttl = -1 // web.Options reads zero as its default
 	}
+	// One cache for the pages and the API's daily lists, so that a write
+	// through the pages purges both.
+	var cache *pagecache.Cache
+	if ttl > 0 && !cfg.Dev {
+		cache = pagecache.New(ttl, nil)
+	}
 	community, err := communityOptions(cfg, db)
 	if err != nil {
 		return nil, err
 	}
-	pages, err := web.New(db, web.Options{Logger: logger, Dev: cfg.Dev, CacheTTL: ttl, Search: srch, Community: community})
+	pages, err := web.New(db, web.Options{Logger: logger, Dev: cfg.Dev, CacheTTL: ttl, Cache: cache, Search: srch, Community: community})
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +124,7 @@ func newHandler(cfg *config.Config, db store.DB, srch *searcher, logger *slog.Lo
 	mux := http.NewServeMux()
 	mux.Handle("/", pages)
 	apiOpts := api.Options{Logger: logger, Search: srch, NewAccountDelay: cfg.NewAccountDelay,
-		SubmitMaxAge: cfg.SubmitMaxAge, SubmitPerDay: cfg.SubmitPerDay}
+		SubmitMaxAge: cfg.SubmitMaxAge, SubmitPerDay: cfg.SubmitPerDay, Cache: cache}
 	if cfg.NewAccountDelay == 0 {
 		apiOpts.NewAccountDelay = -1 // the API reads zero as its default
 	}

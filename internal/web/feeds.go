@@ -110,7 +110,7 @@ func (h *Handler) cachedFeed(key string) (body []byte, modified time.Time, ok bo
 	if h.cache == nil {
 		return nil, time.Time{}, false
 	}
-	b, ok := h.cache.get(key)
+	b, ok := h.cache.Get(key)
 	if !ok || len(b) < 8 {
 		return nil, time.Time{}, false
 	}
@@ -128,7 +128,7 @@ func (h *Handler) cacheFeed(key string, body []byte, modified time.Time) {
 	if !modified.IsZero() {
 		s = modified.Unix()
 	}
-	h.cache.put(key, append(binary.BigEndian.AppendUint64(nil, uint64(s)), body...))
+	h.cache.Put(key, append(binary.BigEndian.AppendUint64(nil, uint64(s)), body...))
 }
 
 // origin is the scheme and host that feeds' absolute URLs start with: the

@@ -171,7 +171,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		return fmt.Errorf("web: rendering %s: %w", name, err)
 	}
 	if cw, ok := w.(*cacheWriter); ok && status == http.StatusOK {
-		h.cache.put(cw.key, buf.Bytes())
+		h.cache.Put(cw.key, buf.Bytes())
 	}
 	writeHTML(w, status, buf.Bytes())
 	return nil

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"quire"
+	"quire/internal/pagecache"
 	"quire/internal/search"
 )
 
@@ -57,6 +58,10 @@ type Options struct {
 	// DefaultCacheTTL and a negative value turns the cache off. Dev turns it
 	// off too.
 	CacheTTL time.Duration
+	// Cache, when set, keeps the pages instead of a cache of their own
+	// made from CacheTTL: the server shares one with the API, so that a
+	// write through either purges both.
+	Cache *pagecache.Cache
 	// Search answers /papers?q= and fills the "Similar papers" of paper
 	// pages; nil turns both off (the search page then answers 503).
 	Search Searcher
@@ -78,7 +83,7 @@ type Handler struct {
 	dev    bool
 	fsys   fs.FS
 	site   *site      // parsed templates and static files; re-read per request in Dev
-	cache  *pageCache // nil when off
+	cache  *pagecache.Cache // nil when off
 	comm   *community // nil when accounts are off
 	mux    *http.ServeMux
 }
@@ -105,9 +110,13 @@ func New(store Store, opts Options) (*Handler, error) {
 	if ttl == 0 {
 		ttl = DefaultCacheTTL
 	}
-	if ttl > 0 && !h.dev {
+	switch {
+	case h.dev:
+	case opts.Cache != nil:
+		h.cache = opts.Cache
+	case ttl > 0:
 		// The cache's clock is the real one: Options.Now may be frozen.
-		h.cache = newPageCache(ttl, time.Now)
+		h.cache = pagecache.New(ttl, time.Now)
 	}
 	if opts.Community != nil {
 		if h.comm, err = newCommunity(*opts.Community, h); err != nil {
