@@ -144,7 +144,7 @@ var options = []option{
 	},
 	{
 		flag: "page-cache-ttl", serveOnly: true, env: "QUIRE_PAGE_CACHE_TTL", def: "3s",
-		usage: "how long a rendered list or paper page is reused; 0 turns the page cache off",
+		usage: "how long a rendered page (for visitors) or an /api/daily_papers answer is reused; 0 turns the cache off",
 		set: func(c *Config, v string) error {
 			d, err := time.ParseDuration(v)
 			if err != nil || d < 0 {
