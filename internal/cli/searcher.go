@@ -110,6 +110,12 @@ func (s *searcher) WaitReady(ctx context.Context) bool {
 // stays unavailable until the node restarts.
 func (s *searcher) Failed() bool { return s.failed.Load() }
 
+// saveAfter is how many changes applied since the snapshot file make it
+// worth writing again at start or shutdown: 1% of the papers, at least
+// 1,000. Applying them at the next start costs less than writing a large
+// snapshot (5 s of CPU for a million papers, while the node serves).
+func saveAfter(papers int) int { return max(1000, papers/100) }
+
 // autoTrainLimit is the largest catalogue for which `quire serve` trains the
 // built-in model by itself; larger ones are left to `quire index`, which
 // does not compete with serving for memory and time.
@@ -233,7 +239,13 @@ func (s *searcher) train(ctx context.Context, cfg *config.Config, db store.DB, l
 	return e
 }
 
+// save writes e's index snapshot when enough changed since the file was
+// read or written (see saveAfter).
 func (s *searcher) save(e *search.Engine, logger *slog.Logger) {
+	if !e.NeedsSave(saveAfter(e.Stats().Papers)) {
+		logger.Debug("search: the index snapshot is current enough; not saving it")
+		return
+	}
 	start := time.Now()
 	if err := e.Save(); err != nil {
 		logger.Warn("search: could not save the index snapshot", "error", err)

@@ -62,6 +62,10 @@ type Engine struct {
 	docs   docTable
 	seq    int64 // the last change-feed position applied
 	ready  bool  // the first full sync or a snapshot load finished
+	// persisted: the indexes were loaded from or saved to the snapshot
+	// file, and unsaved changes have been applied since.
+	persisted bool
+	unsaved   int
 
 	similar similarCache // Similar's recent answers
 }

@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -291,6 +292,51 @@ func TestFollowAndSnapshot(t *testing.T) {
 	}
 	if _, err := stale.Load(t.Context()); err == nil || !strings.Contains(err.Error(), "ahead of the database") {
 		t.Errorf("Load of a snapshot ahead of its database = %v, want it refused", err)
+	}
+}
+
+// TestNeedsSave checks when a snapshot is worth writing: when the engine
+// has none of its own, or enough changed since it read or wrote one.
+func TestNeedsSave(t *testing.T) {
+	db := MustCatalogue(t, sqlitePath(t))
+	snap := filepath.Join(t.TempDir(), "search.idx")
+	e := MustEngine(t, db, nil, snap)
+	if !e.NeedsSave(1 << 30) {
+		t.Error("an engine built from the database does not need saving")
+	}
+	if err := e.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if e.NeedsSave(1) {
+		t.Error("an engine needs saving right after Save")
+	}
+	for i, id := range []string{"2601.90001", "2601.90002", "2601.90003"} {
+		p := &quire.Paper{ID: id, Title: fmt.Sprintf("Paper %d", i), Abstract: "An abstract.", Authors: []string{"A. Author"}}
+		if _, err := db.UpsertPapers(t.Context(), []*quire.Paper{p}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.Sync(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if !e.NeedsSave(3) || e.NeedsSave(4) {
+		t.Errorf("after 3 changes NeedsSave(3), NeedsSave(4) = %v, %v; want true, false", e.NeedsSave(3), e.NeedsSave(4))
+	}
+	loaded, err := search.New(db, search.Options{SnapshotPath: snap, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loaded.Load(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if loaded.NeedsSave(1) {
+		t.Error("a freshly loaded engine needs saving")
+	}
+	if n, err := loaded.Sync(t.Context()); err != nil || n != 3 || !loaded.NeedsSave(3) {
+		t.Errorf("loaded engine: Sync = %d, %v, NeedsSave(3) = %v; want the 3 changes, true", n, err, loaded.NeedsSave(3))
+	}
+	if MustEngine(t, db, nil, "").NeedsSave(0) {
+		t.Error("an engine without a snapshot path needs saving")
 	}
 }
 

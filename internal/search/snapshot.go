@@ -85,7 +85,28 @@ func (e *Engine) Save() (err error) {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), e.snapshot)
+	if err := os.Rename(tmp.Name(), e.snapshot); err != nil {
+		return err
+	}
+	// No Sync ran meanwhile (syncMu): the file holds every change.
+	e.mu.Lock()
+	e.persisted, e.unsaved = true, 0
+	e.mu.Unlock()
+	return nil
+}
+
+// NeedsSave reports whether Save is worth its cost (seconds of CPU for a
+// million papers): the snapshot file was neither read nor written by this
+// engine, or at least min changes were applied since it was. A node that
+// loads its snapshot and finds few changes leaves it as it is; it applies
+// them again at its next start.
+func (e *Engine) NeedsSave(min int) bool {
+	if e.snapshot == "" {
+		return false
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return !e.persisted || e.unsaved >= min
 }
 
 // writeSection writes what fn writes, preceded by its length, which is
@@ -183,6 +204,7 @@ func (e *Engine) Load(ctx context.Context) (vectors bool, err error) {
 	}
 	e.mu.Lock()
 	e.docs, e.seq, e.ready = table, hdr.Seq, true
+	e.persisted, e.unsaved = true, 0
 	e.mu.Unlock()
 	return vectors, nil
 }

@@ -237,6 +237,7 @@ func (e *Engine) storeVectors(ctx context.Context, w *syncBatchWork) error {
 	}
 	e.mu.Lock()
 	e.seq = w.changes[len(w.changes)-1].Seq
+	e.unsaved += len(w.changes)
 	e.mu.Unlock()
 	return nil
 }
@@ -275,6 +276,8 @@ func (e *Engine) LoadVectors(ctx context.Context) (int, error) {
 			}
 			n++
 		}
+		// The snapshot file, if one was read, lacks these vectors.
+		e.persisted = false
 		e.mu.Unlock()
 		after = batch[len(batch)-1].PaperID
 	}
