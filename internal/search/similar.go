@@ -28,15 +28,13 @@ func (e *Engine) Similar(ctx context.Context, paperID string, k int) ([]Result, 
 	}
 	var cands []candidate
 	if e.vec != nil {
-		if v, ok := e.vec.Vector(id, nil); ok {
-			hits, err := e.vec.Search(v, k+1, nil)
-			if err != nil {
-				return nil, err
-			}
-			for _, h := range hits {
-				if h.ID != id {
-					cands = append(cands, candidate{doc: h.ID, semantic: float64(h.Score), score: float64(h.Score)})
-				}
+		hits, err := e.vec.Neighbours(id, k+1)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range hits {
+			if h.ID != id {
+				cands = append(cands, candidate{doc: h.ID, semantic: float64(h.Score), score: float64(h.Score)})
 			}
 		}
 	}

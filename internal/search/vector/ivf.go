@@ -10,10 +10,14 @@ type list struct {
 // ivf is the trained part of the index: centroids, quantiser and lists.
 type ivf struct {
 	quantizer
-	nlist     int
-	nprobe    int     // calibrated probe count
-	recall    float64 // recall@10 measured when nprobe was calibrated
-	trainedN  int     // vectors held when trained
+	nlist  int
+	nprobe int     // calibrated probe count
+	recall float64 // recall@10 measured when nprobe was calibrated
+	// ownProbe is the probe count calibrated for searches from the
+	// index's own vectors (Neighbours), which need fewer lists: such a
+	// vector sits among its neighbours, in its own list. 0: nprobe.
+	ownProbe  int
+	trainedN  int // vectors held when trained
 	centroids []float32
 	lists     []list
 }
@@ -24,6 +28,15 @@ func (f *ivf) probe(p Params) int {
 		return min(p.Probe, f.nlist)
 	}
 	return max(1, min(f.nprobe, f.nlist))
+}
+
+// probeOwn returns the number of lists a search from one of the index's
+// own vectors scans.
+func (f *ivf) probeOwn(p Params) int {
+	if p.Probe > 0 || f.ownProbe <= 0 {
+		return f.probe(p)
+	}
+	return max(1, min(f.ownProbe, f.nprobe, f.nlist))
 }
 
 // nearest returns the list whose centroid has the largest inner product with v.

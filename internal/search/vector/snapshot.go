@@ -17,17 +17,20 @@ import (
 // A snapshot is little-endian binary:
 //
 //	magic "QVECTORS", version uint32, dim uint32, count uint64, trained uint8
-//	if trained: lists uint32, probe uint32, trainedOn uint64, recall float64,
+//	if trained: lists uint32, probe uint32, own probe uint32 (from version 3),
+//	            trainedOn uint64, recall float64,
 //	            centroids lists×dim float32, quantiser ranges dim float32
 //	count records in ascending id order: id uint32, list int32, dim float16
 //	CRC-32C of everything before it, uint32
 //
 // Codes are not stored: they are recomputed from the vectors on load, which
 // is cheaper than reading them and keeps the file a third smaller. Version
-// 1 snapshots, whose vectors are float32, are still read.
+// 1 snapshots, whose vectors are float32, and version 2, without the own
+// probe count (Neighbours then scans as many lists as queries), are still
+// read.
 const (
 	snapshotMagic   = "QVECTORS"
-	snapshotVersion = 2
+	snapshotVersion = 3
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -48,6 +51,7 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 		sw.bytes([]byte{1})
 		sw.u32(uint32(f.nlist))
 		sw.u32(uint32(f.nprobe))
+		sw.u32(uint32(f.ownProbe))
 		sw.u64(uint64(f.trainedN))
 		sw.u64(math.Float64bits(f.recall))
 		sw.floats(f.centroids)
@@ -101,7 +105,7 @@ func (ix *Index) readSnapshot(sr *snapReader) (store, *ivf, error) {
 	switch {
 	case string(magic[:]) != snapshotMagic:
 		return store{}, nil, quire.Invalidf("not a vector index snapshot")
-	case version != 1 && version != snapshotVersion:
+	case version < 1 || version > snapshotVersion:
 		return store{}, nil, quire.Invalidf("snapshot version %d, want %d", version, snapshotVersion)
 	case int(dim) != ix.dim:
 		return store{}, nil, quire.Invalidf("snapshot has %d dimensions, index has %d", dim, ix.dim)
@@ -111,12 +115,17 @@ func (ix *Index) readSnapshot(sr *snapReader) (store, *ivf, error) {
 
 	var f *ivf
 	if trained[0] == 1 {
-		nlist, nprobe, trainedN := sr.u32(), sr.u32(), sr.u64()
+		nlist, nprobe := sr.u32(), sr.u32()
+		var ownProbe uint32
+		if version >= 3 {
+			ownProbe = sr.u32()
+		}
+		trainedN := sr.u64()
 		recall := math.Float64frombits(sr.u64())
 		if sr.err != nil {
 			return store{}, nil, sr.err
 		}
-		if nlist == 0 || uint64(nlist) > max(count, 1) || nprobe > nlist || trainedN > math.MaxUint32+1 {
+		if nlist == 0 || uint64(nlist) > max(count, 1) || nprobe > nlist || ownProbe > nlist || trainedN > math.MaxUint32+1 {
 			return store{}, nil, quire.Invalidf("snapshot header is corrupt")
 		}
 		cents := sr.floats(int(nlist) * ix.dim)
@@ -128,6 +137,7 @@ func (ix *Index) readSnapshot(sr *snapReader) (store, *ivf, error) {
 			quantizer: quantizerFromMax(maxAbs),
 			nlist:     int(nlist),
 			nprobe:    int(nprobe),
+			ownProbe:  int(ownProbe),
 			recall:    recall,
 			trainedN:  int(trainedN),
 			centroids: cents,

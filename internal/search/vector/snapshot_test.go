@@ -2,6 +2,8 @@ package vector
 
 import (
 	"bytes"
+	"encoding/binary"
+	"hash/crc32"
 	"errors"
 	"testing"
 
@@ -69,6 +71,47 @@ func TestSnapshotRoundTrip(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSnapshotVersion2 reads a snapshot written before the own probe count
+// was kept: searches from the index's own vectors then scan as many lists
+// as queries.
+func TestSnapshotVersion2(t *testing.T) {
+	d := topics(7, 12000, 50, 64)
+	p := Params{MinTrain: 5000}
+	ix := MustBuild(t, d, p)
+	v3 := MustSnapshot(t, ix)
+	// magic 8, version 4, dim 4, count 8, trained 1, lists 4, probe 4, then
+	// the own probe count (4) that version 2 lacks; the checksum last.
+	const own = 8 + 4 + 4 + 8 + 1 + 4 + 4
+	v2 := append([]byte(nil), v3[:8]...)
+	v2 = binary.LittleEndian.AppendUint32(v2, 2)
+	v2 = append(v2, v3[12:own]...)
+	v2 = append(v2, v3[own+4:len(v3)-4]...)
+	v2 = binary.LittleEndian.AppendUint32(v2, crc32.Checksum(v2, castagnoli))
+	got := MustNew(t, 64, p)
+	if _, err := got.ReadFrom(bytes.NewReader(v2)); err != nil {
+		t.Fatal(err)
+	}
+	st := got.Stats()
+	if st.OwnProbe != st.Probe || st.Probe != ix.Stats().Probe {
+		t.Errorf("version 2: Stats() = %+v; want the own probe count equal to the probe count %d", st, ix.Stats().Probe)
+	}
+	for id := uint32(0); id < 12000; id += 997 {
+		v, _ := got.Vector(id, nil)
+		if diff := cmp.Diff(MustSearch(t, got, v, 10), mustNeighbours(t, got, id, 10)); diff != "" {
+			t.Errorf("version 2: Neighbours(%d) differs from Search through as many lists (-search +neighbours):\n%s", id, diff)
+		}
+	}
+}
+
+func mustNeighbours(tb testing.TB, ix *Index, id uint32, k int) []Hit {
+	tb.Helper()
+	hs, err := ix.Neighbours(id, k)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return hs
 }
 
 func TestSnapshotRejectsDamage(t *testing.T) {

@@ -222,6 +222,31 @@ func (ix *Index) Vector(id uint32, dst []float32) ([]float32, bool) {
 	return appendHalf(dst, v), true
 }
 
+// Neighbours returns up to k vectors most similar to id's own, best first
+// (id itself among them), as Search would, or nil when the index holds no
+// vector for id. It scans the lists calibrated for such searches, fewer
+// than a query needs (see calibrateOwn).
+func (ix *Index) Neighbours(id uint32, k int) ([]Hit, error) {
+	v, ok := ix.Vector(id, nil)
+	if !ok || k <= 0 {
+		return nil, nil
+	}
+	// Scaled as Search scales a query, so that the scores are the same.
+	q, ok, err := ix.unit(v)
+	if err != nil || !ok {
+		return nil, err
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	k = min(k, ix.st.n)
+	if ix.ivf == nil || ix.st.n < ix.p.MinTrain {
+		return ix.exact(q, k, nil), nil
+	}
+	s := ix.scratch()
+	defer ix.pool.Put(s)
+	return ix.searchIVF(ix.ivf, s, q, k, ix.ivf.probeOwn(ix.p), nil), nil
+}
+
 // Has reports whether the index holds a vector for id.
 func (ix *Index) Has(id uint32) bool {
 	ix.mu.RLock()
@@ -237,6 +262,7 @@ type Stats struct {
 	Trained   bool    // whether searches use the lists (else they are exact)
 	Lists     int     // inverted lists
 	Probe     int     // lists a query scans
+	OwnProbe  int     // lists a search from one of the index's vectors scans (Neighbours)
 	TrainedOn int     // vectors held when the lists were trained
 	Recall    float64 // recall@10 measured by the last calibration (0 if Probe was fixed)
 	MaxList   int     // length of the longest list
@@ -250,7 +276,7 @@ func (ix *Index) Stats() Stats {
 	s := Stats{Vectors: ix.st.n, Dim: ix.dim, Bytes: ix.st.bytes()}
 	if f := ix.ivf; f != nil {
 		s.Trained = s.Vectors >= ix.p.MinTrain
-		s.Lists, s.Probe, s.TrainedOn, s.Recall = f.nlist, f.probe(ix.p), f.trainedN, f.recall
+		s.Lists, s.Probe, s.OwnProbe, s.TrainedOn, s.Recall = f.nlist, f.probe(ix.p), f.probeOwn(ix.p), f.trainedN, f.recall
 		for _, l := range f.lists {
 			s.MaxList = max(s.MaxList, len(l.ids))
 		}

@@ -153,8 +153,50 @@ func TestRecallArxiv(t *testing.T) {
 				}
 				t.Logf("%s: recall@10 %.3f, probe %d of %d lists", qs.name, r, st.Probe, st.Lists)
 			}
+			// Similar papers: searches from the index's own vectors,
+			// through fewer lists.
+			var ids []uint32
+			for id := uint32(0); id < uint32(len(d.vecs)); id += 263 {
+				ids = append(ids, id)
+			}
+			r := ownRecallAt(t, ix, ids, 10)
+			if r < 0.95 || st.OwnProbe < 1 || st.OwnProbe > st.Probe {
+				t.Errorf("own vectors: recall@10 = %.3f with %d lists (queries: %d), want >= 0.95 with at most as many", r, st.OwnProbe, st.Probe)
+			}
+			t.Logf("own vectors: recall@10 %.3f, probe %d of %d lists", r, st.OwnProbe, st.Lists)
 		})
 	}
+}
+
+// ownRecallAt is the recall@k of Neighbours for ids against exact search.
+func ownRecallAt(tb testing.TB, ix *Index, ids []uint32, k int) float64 {
+	tb.Helper()
+	found, total := 0, 0
+	for _, id := range ids {
+		v, ok := ix.Vector(id, nil)
+		if !ok {
+			tb.Fatalf("no vector for %d", id)
+		}
+		want, err := ix.Exact(v, k, nil)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		got, err := ix.Neighbours(id, k)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		in := make(map[uint32]bool)
+		for _, h := range got {
+			in[h.ID] = true
+		}
+		for _, h := range want {
+			if in[h.ID] {
+				found++
+			}
+		}
+		total += len(want)
+	}
+	return float64(found) / float64(total)
 }
 
 // Filters of every selectivity keep recall against a filtered exact search,
