@@ -82,9 +82,9 @@ type Handler struct {
 	logger *slog.Logger
 	dev    bool
 	fsys   fs.FS
-	site   *site      // parsed templates and static files; re-read per request in Dev
+	site   *site            // parsed templates and static files; re-read per request in Dev
 	cache  *pagecache.Cache // nil when off
-	comm   *community // nil when accounts are off
+	comm   *community       // nil when accounts are off
 	mux    *http.ServeMux
 }
 
