@@ -10,6 +10,8 @@ import (
 	"io"
 	"math"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"quire"
 )
@@ -184,18 +186,38 @@ func (ix *Index) readSnapshot(sr *snapReader) (store, *ivf, error) {
 		return store{}, nil, quire.Invalidf("snapshot checksum mismatch")
 	}
 	if f != nil {
-		for l := range f.lists {
-			li := &f.lists[l]
-			li.ids = slices.Clone(li.ids) // drop the spare capacity of appending
-			li.codes = make([]int8, len(li.ids)*f.stride)
-			for p, id := range li.ids {
-				h, _ := st.get(id)
-				decodeHalf(row, h)
-				f.encode(row, li.codes[p*f.stride:(p+1)*f.stride])
-			}
-		}
+		ix.encodeLists(f, &st)
 	}
 	return st, f, nil
+}
+
+// encodeLists computes the codes of every list from the vectors, the
+// lists shared out among Params.Workers goroutines: it is most of the
+// work of loading a snapshot, and a node that restarts beside busy ones
+// gets its index back sooner for using both cores.
+func (ix *Index) encodeLists(f *ivf, st *store) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range ix.p.Workers {
+		wg.Go(func() {
+			row := make([]float32, ix.dim)
+			for {
+				l := int(next.Add(1)) - 1
+				if l >= len(f.lists) {
+					return
+				}
+				li := &f.lists[l]
+				li.ids = slices.Clone(li.ids) // drop the spare capacity of appending
+				li.codes = make([]int8, len(li.ids)*f.stride)
+				for p, id := range li.ids {
+					h, _ := st.get(id)
+					decodeHalf(row, h)
+					f.encode(row, li.codes[p*f.stride:(p+1)*f.stride])
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // snapWriter writes little-endian values, keeping the first error, the byte
