@@ -62,7 +62,7 @@ func (ix *Index) calibrate(ctx context.Context, f *ivf, assign []int32, rng *ran
 			return err
 		}
 		f.nprobe = nprobe
-		f.recall = ix.measure(f, qs, truth, k, nprobe)
+		f.recall = ix.measure(f, qs, truth, k, nprobe, false)
 		steps = append(steps, step{nprobe, f.recall})
 		if f.recall >= target {
 			return ix.calibrateOwn(ctx, f, assign, rng)
@@ -106,7 +106,7 @@ func (ix *Index) calibrateOwn(ctx context.Context, f *ivf, assign []int32, rng *
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if p >= f.nprobe || ix.measureByID(f, qs, truth, k, p) >= target {
+		if p >= f.nprobe || ix.measure(f, qs, truth, k, p, true) >= target {
 			f.ownProbe = p
 			return nil
 		}
@@ -229,7 +229,13 @@ func (ix *Index) truth(ctx context.Context, qs [][]float32, assign []int32, k in
 // one paper, common in a large catalogue), which ones exact search listed
 // is a matter of rounding, and counting by id would call a search that
 // returns their twins a miss.
-func (ix *Index) measure(f *ivf, qs [][]float32, truth []neighbours, k, nprobe int) float64 {
+//
+// With byID, only the true neighbours themselves count. A paper's own
+// vector sits where its neighbours' scores crowd within the codes'
+// resolution of each other: on real abstracts, a search from one through
+// 3 lists of 545 met the tolerance while finding only 0.74 of the true
+// neighbours, so calibrateOwn counts by id.
+func (ix *Index) measure(f *ivf, qs [][]float32, truth []neighbours, k, nprobe int, byID bool) float64 {
 	var found, total int
 	s := new(scratch)
 	for qi, q := range qs {
@@ -238,36 +244,11 @@ func (ix *Index) measure(f *ivf, qs [][]float32, truth []neighbours, k, nprobe i
 		ix.mu.RUnlock()
 		want := truth[qi]
 		for _, h := range hs[:min(len(hs), len(want.ids))] {
-			if h.Score >= want.kth-scoreTolerance {
+			if byID && slices.Contains(want.ids, h.ID) || !byID && h.Score >= want.kth-scoreTolerance {
 				found++
 			}
 		}
 		total += len(want.ids)
-	}
-	if total == 0 {
-		return 1
-	}
-	return float64(found) / float64(total)
-}
-
-// measureByID is measure counting only the true neighbours themselves.
-// A paper's own vector sits where neighbours' scores crowd within the
-// codes' resolution of each other (on real abstracts, a search through
-// three lists of 545 met the score tolerance while finding only 0.74 of
-// the true neighbours), so the tolerance would pass too few lists.
-func (ix *Index) measureByID(f *ivf, qs [][]float32, truth []neighbours, k, nprobe int) float64 {
-	var found, total int
-	s := new(scratch)
-	for qi, q := range qs {
-		ix.mu.RLock()
-		hs := ix.searchIVF(f, s, q, k, nprobe, nil)
-		ix.mu.RUnlock()
-		for _, h := range hs {
-			if slices.Contains(truth[qi].ids, h.ID) {
-				found++
-			}
-		}
-		total += len(truth[qi].ids)
 	}
 	if total == 0 {
 		return 1

@@ -179,13 +179,22 @@ func MustBuild(tb testing.TB, d dataset, p Params) *Index {
 // recallAt returns the mean recall@k of Search against Exact over queries.
 func recallAt(tb testing.TB, ix *Index, queries [][]float32, k int, filter func(uint32) bool) float64 {
 	tb.Helper()
-	found, total := 0, 0
-	for _, q := range queries {
-		want, err := ix.Exact(q, k, filter)
-		if err != nil {
-			tb.Fatal(err)
+	return meanRecall(tb, len(queries), func(i int) (want, got []Hit, err error) {
+		if want, err = ix.Exact(queries[i], k, filter); err != nil {
+			return nil, nil, err
 		}
-		got, err := ix.Search(q, k, filter)
+		got, err = ix.Search(queries[i], k, filter)
+		return want, got, err
+	})
+}
+
+// meanRecall returns the share of the true hits found over n searches, each
+// giving the exact answer (want) and the one under test (got).
+func meanRecall(tb testing.TB, n int, search func(i int) (want, got []Hit, err error)) float64 {
+	tb.Helper()
+	found, total := 0, 0
+	for i := range n {
+		want, got, err := search(i)
 		if err != nil {
 			tb.Fatal(err)
 		}

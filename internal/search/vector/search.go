@@ -39,15 +39,21 @@ func (ix *Index) Search(q []float32, k int, filter func(uint32) bool) ([]Hit, er
 	if !ok || k <= 0 {
 		return nil, nil
 	}
+	return ix.searchUnit(u, k, filter, (*ivf).probe), nil
+}
+
+// searchUnit searches from the unit vector u through the number of lists
+// probe gives, or exactly while the lists are untrained or too small.
+func (ix *Index) searchUnit(u []float32, k int, filter func(uint32) bool, probe func(*ivf, Params) int) []Hit {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	k = min(k, ix.st.n)
 	if ix.ivf == nil || ix.st.n < ix.p.MinTrain {
-		return ix.exact(u, k, filter), nil
+		return ix.exact(u, k, filter)
 	}
 	s := ix.scratch()
 	defer ix.pool.Put(s)
-	return ix.searchIVF(ix.ivf, s, u, k, ix.ivf.probe(ix.p), filter), nil
+	return ix.searchIVF(ix.ivf, s, u, k, probe(ix.ivf, ix.p), filter)
 }
 
 // Exact returns the k vectors most similar to q by scanning them all; it is

@@ -236,15 +236,7 @@ func (ix *Index) Neighbours(id uint32, k int) ([]Hit, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	k = min(k, ix.st.n)
-	if ix.ivf == nil || ix.st.n < ix.p.MinTrain {
-		return ix.exact(q, k, nil), nil
-	}
-	s := ix.scratch()
-	defer ix.pool.Put(s)
-	return ix.searchIVF(ix.ivf, s, q, k, ix.ivf.probeOwn(ix.p), nil), nil
+	return ix.searchUnit(q, k, nil, (*ivf).probeOwn), nil
 }
 
 // Has reports whether the index holds a vector for id.

@@ -3,6 +3,7 @@ package vector
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -171,32 +172,17 @@ func TestRecallArxiv(t *testing.T) {
 // ownRecallAt is the recall@k of Neighbours for ids against exact search.
 func ownRecallAt(tb testing.TB, ix *Index, ids []uint32, k int) float64 {
 	tb.Helper()
-	found, total := 0, 0
-	for _, id := range ids {
-		v, ok := ix.Vector(id, nil)
+	return meanRecall(tb, len(ids), func(i int) (want, got []Hit, err error) {
+		v, ok := ix.Vector(ids[i], nil)
 		if !ok {
-			tb.Fatalf("no vector for %d", id)
+			return nil, nil, fmt.Errorf("no vector for %d", ids[i])
 		}
-		want, err := ix.Exact(v, k, nil)
-		if err != nil {
-			tb.Fatal(err)
+		if want, err = ix.Exact(v, k, nil); err != nil {
+			return nil, nil, err
 		}
-		got, err := ix.Neighbours(id, k)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		in := make(map[uint32]bool)
-		for _, h := range got {
-			in[h.ID] = true
-		}
-		for _, h := range want {
-			if in[h.ID] {
-				found++
-			}
-		}
-		total += len(want)
-	}
-	return float64(found) / float64(total)
+		got, err = ix.Neighbours(ids[i], k)
+		return want, got, err
+	})
 }
 
 // Filters of every selectivity keep recall against a filtered exact search,
