@@ -84,6 +84,20 @@ func MustEngine(tb testing.TB, db store.DB, emb embedding.Embedder, snapshot str
 	return e
 }
 
+// answerAlike checks that engine b ranks as engine a does, in every mode,
+// for query and two queries of the fixtures.
+func answerAlike(t *testing.T, a, b *search.Engine, query string) {
+	t.Helper()
+	for _, mode := range []search.Mode{search.Lexical, search.Semantic, search.Hybrid} {
+		for _, q := range []string{query, "diphoton production at hadron colliders", "large language model reasoning"} {
+			r := search.Request{Query: q, Mode: mode, Limit: 20}
+			if diff := cmp.Diff(ids(mustSearch(t, a, r).Results), ids(mustSearch(t, b, r).Results)); diff != "" {
+				t.Errorf("%s %q: answers differ (-first +second):\n%s", mode, q, diff)
+			}
+		}
+	}
+}
+
 func mustSearch(tb testing.TB, e *search.Engine, r search.Request) *search.Response {
 	tb.Helper()
 	resp, err := e.Search(tb.Context(), r)
@@ -270,15 +284,7 @@ func TestFollowAndSnapshot(t *testing.T) {
 	if err != nil || !vectors {
 		t.Fatalf("Load = %v, %v; want vectors", vectors, err)
 	}
-	for _, mode := range []search.Mode{search.Lexical, search.Semantic, search.Hybrid} {
-		for _, q := range []string{"zebrafishomics regenerome", "diphoton production at hadron colliders", "large language model reasoning"} {
-			r := search.Request{Query: q, Mode: mode, Limit: 20}
-			want, got := mustSearch(t, e, r), mustSearch(t, loaded, r)
-			if diff := cmp.Diff(ids(want.Results), ids(got.Results)); diff != "" {
-				t.Errorf("%s %q: snapshot answers differently (-built +loaded):\n%s", mode, q, diff)
-			}
-		}
-	}
+	answerAlike(t, e, loaded, "zebrafishomics regenerome")
 	if n, err := loaded.Sync(t.Context()); err != nil || n != 0 {
 		t.Errorf("Sync after Load = %d, %v; want nothing new", n, err)
 	}

@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"quire"
 	"quire/internal/search"
 	"quire/internal/store"
@@ -88,15 +86,7 @@ func TestSharedSnapshot(t *testing.T) {
 	if err := joiner.BuildVectors(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	for _, mode := range []search.Mode{search.Lexical, search.Semantic, search.Hybrid} {
-		for _, q := range []string{"axolotlomics blastemata", "diphoton production at hadron colliders", "large language model reasoning"} {
-			r := search.Request{Query: q, Mode: mode, Limit: 20}
-			want, got := mustSearch(t, e, r), mustSearch(t, joiner, r)
-			if diff := cmp.Diff(ids(want.Results), ids(got.Results)); diff != "" {
-				t.Errorf("%s %q: the joined engine answers differently (-first +joined):\n%s", mode, q, diff)
-			}
-		}
-	}
+	answerAlike(t, e, joiner, "axolotlomics blastemata")
 
 	// Nothing shared, nothing to fetch; no file, nothing to publish.
 	empty := MustCatalogue(t, sqlitePath(t))
