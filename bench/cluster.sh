@@ -89,6 +89,10 @@ if [ -n "${QUIRE_REV:-}" ]; then
 	git -C "$root" archive "$rev" | tar -x -C "$work/src"
 	(cd "$work/src" && go build -o "$work/quire" ./cmd/quire)
 else
+	# The commit the working tree stood at when built, and whether it had
+	# edits: commits made while the run goes on must not be credited.
+	built_at=$(git -C "$root" rev-parse --short HEAD)
+	[ -z "$(git -C "$root" status --porcelain --untracked-files=no)" ] || built_at+=" with uncommitted edits"
 	build_quire
 fi
 q="$work/quire"
@@ -272,7 +276,7 @@ backend=$([ "$mode" = postgres ] && echo "two nodes on one PostgreSQL 15" || ech
 	if [ -n "${QUIRE_REV:-}" ]; then
 		echo "quire built from commit $rev."
 	else
-		echo "quire built from the working tree (at commit $(git -C "$root" rev-parse --short HEAD))."
+		echo "quire built from the working tree (at commit $built_at)."
 	fi
 	echo "Import ${import_s}s, \`quire index\` ${index_s}s (peak RSS $((index_rss / 1024)) MB), $accounts accounts created in ${accounts_s}s."
 	echo "After kill -9 the node came back (healthz 200 and searches answering) ${restart_ready}s after its restart${pg_restart_s:+; \`pg_ctl restart -m fast\` took ${pg_restart_s}s}."
