@@ -61,10 +61,10 @@ func openEngine(ctx context.Context, cfg *config.Config, db store.DB, emb embedd
 		// No snapshot of its own, or one it cannot use: a node joining a
 		// cluster fetches the one the other nodes share rather than
 		// rebuild the index from the catalogue.
-		if !errors.Is(err, search.ErrNoSnapshot) {
-			logger.Warn("search: ignoring an unreadable index snapshot", "error", err)
-		}
 		if _, ferr := e.FetchShared(ctx, db); ferr == nil {
+			if !errors.Is(err, search.ErrNoSnapshot) {
+				logger.Warn("search: replaced an unreadable index snapshot with the shared one", "error", err)
+			}
 			if e, err = search.New(db, opts); err != nil {
 				return nil, err
 			}
