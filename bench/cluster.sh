@@ -236,33 +236,24 @@ cat "$work/audit.txt" >&2
 join_rows=""
 if [ "$mode" = postgres ] && [ "$join" = 1 ]; then
 	k=$((nodes + 1))
+	# join_node WHAT SHARE times node k joining on $work/join.idx as it stands,
+	# sharing snapshots every SHARE, adds a row named WHAT, and stops it.
+	join_node() {
+		log "joining node $k: $1"
+		start_node "$k" "$work/join.idx" "$2"
+		if wait_ready "$k" "$join_timeout"; then
+			join_rows+="| $1 | $healthy_s | $ready_s |"$'\n'
+		else
+			join_rows+="| $1 | ${healthy_s:-–} | not ready in $join_timeout s |"$'\n'
+		fi
+		kill -9 "${node_pid[$k]}"; wait "${node_pid[$k]}" 2>/dev/null || true
+	}
 	cp "$work/search.idx" "$work/join.idx"
-	log "joining node $k with a copy of the snapshot"
-	start_node "$k" "$work/join.idx"
-	if wait_ready "$k" "$join_timeout"; then
-		join_rows+="| with a copy of the index snapshot | $healthy_s | $ready_s |"$'\n'
-	else
-		join_rows+="| with a copy of the index snapshot | ${healthy_s:-–} | not ready in $join_timeout s |"$'\n'
-	fi
-	kill -9 "${node_pid[$k]}"; wait "${node_pid[$k]}" 2>/dev/null || true
-	log "joining node $k without a snapshot file: it fetches the one shared through the database"
+	join_node "with a copy of the index snapshot" 6h
 	rm -f "$work/join.idx"
-	start_node "$k" "$work/join.idx"
-	if wait_ready "$k" "$join_timeout"; then
-		join_rows+="| no snapshot file: fetches the one shared through the database | $healthy_s | $ready_s |"$'\n'
-	else
-		join_rows+="| no snapshot file: fetches the one shared through the database | ${healthy_s:-–} | not ready in $join_timeout s |"$'\n'
-	fi
-	kill -9 "${node_pid[$k]}"; wait "${node_pid[$k]}" 2>/dev/null || true
-	log "joining node $k without any snapshot (sharing off): it rebuilds the index"
+	join_node "no snapshot file: fetches the one shared through the database" 6h
 	rm -f "$work/join.idx"
-	start_node "$k" "$work/join.idx" 0
-	if wait_ready "$k" "$join_timeout"; then
-		join_rows+="| no snapshot at all (sharing off): rebuilds from the database | $healthy_s | $ready_s |"$'\n'
-	else
-		join_rows+="| no snapshot at all (sharing off): rebuilds from the database | ${healthy_s:-–} | not ready in $join_timeout s |"$'\n'
-	fi
-	kill -9 "${node_pid[$k]}"; wait "${node_pid[$k]}" 2>/dev/null || true
+	join_node "no snapshot at all (sharing off): rebuilds from the database" 0
 	unset "node_pid[$k]"
 fi
 
