@@ -18,12 +18,17 @@ func bindEval(fs *flag.FlagSet) runFunc {
 	queries := fs.String("queries", "", "JSON lines of {\"query\": \"...\", \"relevant\": [\"arXiv id\", ...]}")
 	mode := fs.String("mode", "hybrid", "lexical, semantic or hybrid")
 	dump := fs.String("dump-candidates", "", "also write each query's candidates with both scores to this file (JSON lines), for tuning fusion")
+	probe := fs.Float64("hybrid-probe", 0, "share of the vector index's lists that hybrid search scans, in (0, 1] (default: the engine's)")
 	return func(ctx context.Context, env Env, cfg *config.Config, _ []string) error {
 		if *queries == "" {
 			fmt.Fprintln(env.Stderr, "quire eval: --queries FILE is required")
 			return ErrUsage
 		}
-		return runEval(ctx, env, cfg, *queries, search.Mode(*mode), *dump)
+		if *probe < 0 || *probe > 1 {
+			fmt.Fprintln(env.Stderr, "quire eval: --hybrid-probe must be in (0, 1]")
+			return ErrUsage
+		}
+		return runEval(ctx, env, cfg, *queries, search.Mode(*mode), *dump, search.ScoringParams{HybridProbe: *probe})
 	}
 }
 
@@ -46,7 +51,7 @@ type evalResult struct {
 // runEval measures the ranking on a set of queries with known answers and
 // prints exactly one JSON object on standard output (logs go to standard
 // error).
-func runEval(ctx context.Context, env Env, cfg *config.Config, path string, mode search.Mode, dumpPath string) error {
+func runEval(ctx context.Context, env Env, cfg *config.Config, path string, mode search.Mode, dumpPath string, scoring search.ScoringParams) error {
 	qs, err := readEvalQueries(path)
 	if err != nil {
 		return err
@@ -61,7 +66,7 @@ func runEval(ctx context.Context, env Env, cfg *config.Config, path string, mode
 	if err != nil {
 		return err
 	}
-	e, err := openEngine(ctx, cfg, db, emb, logger)
+	e, err := openEngineScoring(ctx, cfg, db, emb, logger, scoring)
 	if err != nil {
 		return err
 	}

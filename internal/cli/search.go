@@ -50,7 +50,13 @@ func newEmbedder(ctx context.Context, cfg *config.Config, db store.DB) (embeddin
 // openEngine builds a search engine over db: from the snapshot when there is
 // one, then the stored vectors, then whatever changed since.
 func openEngine(ctx context.Context, cfg *config.Config, db store.DB, emb embedding.Embedder, logger *slog.Logger) (*search.Engine, error) {
-	opts := search.Options{Embedder: emb, SnapshotPath: cfg.SearchSnapshot(), Logger: logger}
+	return openEngineScoring(ctx, cfg, db, emb, logger, search.ScoringParams{})
+}
+
+// openEngineScoring is openEngine with ranking knobs other than the
+// defaults, for quire eval.
+func openEngineScoring(ctx context.Context, cfg *config.Config, db store.DB, emb embedding.Embedder, logger *slog.Logger, scoring search.ScoringParams) (*search.Engine, error) {
+	opts := search.Options{Embedder: emb, SnapshotPath: cfg.SearchSnapshot(), Logger: logger, Scoring: scoring}
 	e, err := search.New(db, opts)
 	if err != nil {
 		return nil, err

@@ -156,7 +156,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 	case mode == Lexical:
 		cands = e.lexical(&c, max(need, e.poolSize(r)))
 	case mode == Semantic:
-		cands, err = e.semantic(&c, qv, max(need, e.poolSize(r)))
+		cands, err = e.semantic(&c, qv, max(need, e.poolSize(r)), 1)
 	default:
 		cands, err = e.hybrid(&c, qv, max(need, e.poolSize(r)))
 	}
@@ -326,11 +326,13 @@ func (e *Engine) vectorFilter(c *compiled) func(uint32) bool {
 	return func(id uint32) bool { return e.matchDoc(f, id) }
 }
 
-func (e *Engine) semantic(c *compiled, qv []float32, k int) ([]candidate, error) {
+// semantic returns the k best candidates of a vector search through share
+// of the calibrated lists (see vector.Index.SearchShare).
+func (e *Engine) semantic(c *compiled, qv []float32, k int, share float64) ([]candidate, error) {
 	if qv == nil {
 		return nil, nil
 	}
-	hits, err := e.vec.Search(qv, k+tieSlack, e.vectorFilter(c))
+	hits, err := e.vec.SearchShare(qv, k+tieSlack, share, e.vectorFilter(c))
 	if err != nil {
 		return nil, err
 	}
@@ -364,7 +366,7 @@ func (e *Engine) hybrid(c *compiled, qv []float32, k int) ([]candidate, error) {
 	if qv == nil {
 		return lex, nil
 	}
-	sem, err := e.semantic(c, qv, k)
+	sem, err := e.semantic(c, qv, k, e.scoring.HybridProbe)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package vector
 
 import (
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -32,6 +33,16 @@ func (ix *Index) scratch() *scratch {
 // candidates makes Search scan more lists, and one that rejects most turns
 // it into an exact scan of the ids it accepts.
 func (ix *Index) Search(q []float32, k int, filter func(uint32) bool) ([]Hit, error) {
+	return ix.SearchShare(q, k, 1, filter)
+}
+
+// SearchShare is Search scanning only share (in (0, 1]) of the lists that
+// Search scans, at least one, for callers that need fewer than the
+// calibrated recall: hybrid search scores its lexical candidates by their
+// vectors anyway, and needs from this search only the papers that share
+// no word with the query, which sit in the query's closest lists. A share
+// outside (0, 1] counts as 1.
+func (ix *Index) SearchShare(q []float32, k int, share float64, filter func(uint32) bool) ([]Hit, error) {
 	u, ok, err := ix.unit(q)
 	if err != nil {
 		return nil, fmt.Errorf("vector: search: %w", err)
@@ -39,7 +50,13 @@ func (ix *Index) Search(q []float32, k int, filter func(uint32) bool) ([]Hit, er
 	if !ok || k <= 0 {
 		return nil, nil
 	}
-	return ix.searchUnit(u, k, filter, (*ivf).probe), nil
+	probe := (*ivf).probe
+	if share > 0 && share < 1 {
+		probe = func(f *ivf, p Params) int {
+			return max(1, int(math.Round(share*float64(f.probe(p)))))
+		}
+	}
+	return ix.searchUnit(u, k, filter, probe), nil
 }
 
 // searchUnit searches from the unit vector u through the number of lists

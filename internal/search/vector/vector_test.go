@@ -561,3 +561,55 @@ func TestCalibrateNearCopies(t *testing.T) {
 		t.Logf("recall@10 by score %.3f, probe %d of %d lists", r, st.Probe, st.Lists)
 	}
 }
+
+// SearchShare scans the given share of the calibrated lists: all of them
+// answer as Search does, and the smallest share scans only the query's
+// closest list, finding fewer of the exact neighbours.
+func TestSearchShare(t *testing.T) {
+	skipUnderRace(t)
+	d := topics(3, 30000, 50, 64)
+	ix := MustBuild(t, d, Params{MinTrain: 5000})
+	st := ix.Stats()
+	if !st.Trained || st.Probe < 2 {
+		t.Fatalf("Stats() = %+v, want trained lists probed two or more at a time", st)
+	}
+	for qi, q := range d.queries {
+		want, err := ix.Search(q, 10, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, share := range []float64{1, 0, 1.5} {
+			got, err := ix.SearchShare(q, 10, share, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("query %d: SearchShare(share %v) differs from Search (-want +got):\n%s", qi, share, diff)
+			}
+		}
+		one, err := ix.SearchShare(q, 10, 1e-9, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, _, _ := ix.unit(q)
+		closest := ix.ivf.nearest(u)
+		for _, h := range one {
+			c, i := ix.st.locate(h.ID)
+			if c.list[i] != closest {
+				t.Fatalf("query %d: SearchShare(1e-9) found %d in list %d, want only the closest list %d", qi, h.ID, c.list[i], closest)
+			}
+		}
+	}
+	full := recallAt(t, ix, d.queries, 10, nil)
+	narrow := meanRecall(t, len(d.queries), func(i int) (want, got []Hit, err error) {
+		if want, err = ix.Exact(d.queries[i], 10, nil); err != nil {
+			return nil, nil, err
+		}
+		got, err = ix.SearchShare(d.queries[i], 10, 1e-9, nil)
+		return want, got, err
+	})
+	if narrow >= full {
+		t.Errorf("recall@10 through one list %.3f, through %d lists %.3f: want fewer lists to find less", narrow, st.Probe, full)
+	}
+	t.Logf("recall@10 %.3f through %d lists, %.3f through one", full, st.Probe, narrow)
+}
