@@ -35,7 +35,8 @@ type Server struct {
 }
 
 // NewServer opens the store (migrating a fresh database, or any database
-// when cfg.Migrate), loads the demo catalogue into an empty one unless
+// when cfg.Migrate, and sending the reads that may lag to cfg.DBReplica
+// when set), loads the demo catalogue into an empty one unless
 // cfg.NoDemo, and builds the HTTP handler.
 func NewServer(ctx context.Context, cfg *config.Config, logger *slog.Logger) (_ *Server, err error) {
 	if cfg.SecretFile() == "" {
@@ -55,6 +56,12 @@ func NewServer(ctx context.Context, cfg *config.Config, logger *slog.Logger) (_ 
 	}()
 	if len(applied) > 0 {
 		logger.Info("migrated the database", "backend", store.Backend(cfg.DB), "applied", applied)
+	}
+	if cfg.DBReplica != "" {
+		if err := store.UseReplica(ctx, db, cfg.DBReplica, logger); err != nil {
+			return nil, fmt.Errorf("QUIRE_DB_REPLICA: %w", err)
+		}
+		logger.Info("page and API reads that may lag a moment go to the read replica")
 	}
 	if !cfg.NoDemo {
 		if err := loadDemoIfEmpty(ctx, db, logger); err != nil {

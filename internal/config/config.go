@@ -25,6 +25,10 @@ import (
 type Config struct {
 	// DB is a SQLite file path or a postgres:// URL.
 	DB string
+	// DBReplica, with a PostgreSQL DB, is a postgres:// URL of a streaming
+	// read replica for the reads of `quire serve` that may lag a moment
+	// ("": none).
+	DBReplica string
 	// Addr is the host:port the server listens on.
 	Addr string
 	// BaseURL is the public URL of the site, used in absolute links;
@@ -186,6 +190,15 @@ func (c *Config) Validate() error {
 	if c.DB == "" {
 		errs = append(errs, errors.New("QUIRE_DB: must name a SQLite file or a postgres:// URL"))
 	}
+	if c.DBReplica != "" {
+		// The URL may hold a password: the messages do not repeat it.
+		switch {
+		case !isPostgresURL(c.DB):
+			errs = append(errs, errors.New("QUIRE_DB_REPLICA: a read replica needs QUIRE_DB to be a postgres:// URL (SQLite has no replicas)"))
+		case !isPostgresURL(c.DBReplica):
+			errs = append(errs, errors.New("QUIRE_DB_REPLICA: must be a postgres:// URL"))
+		}
+	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("QUIRE_ADDR: %q is not host:port", c.Addr))
 	}
@@ -247,8 +260,11 @@ func (c *Config) Validate() error {
 }
 
 // isPostgres reports whether DB names a PostgreSQL database.
-func (c *Config) isPostgres() bool {
-	return strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://")
+func (c *Config) isPostgres() bool { return isPostgresURL(c.DB) }
+
+// isPostgresURL reports whether s is a PostgreSQL URL.
+func isPostgresURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
 }
 
 // ShareSnapshots reports whether nodes share search index snapshots

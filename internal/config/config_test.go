@@ -187,3 +187,60 @@ func TestLoadSecret(t *testing.T) {
 		t.Errorf("LoadSecret() with PostgreSQL = %v, want an error naming QUIRE_SECRET", err)
 	}
 }
+
+func TestDBReplica(t *testing.T) {
+	const primary = "postgres://quire:s3cret@db.example/quire"
+	const replica = "postgres://quire:r3plica@replica.example/quire?sslmode=verify-full"
+	c, _, err := load(t, []string{"--db", primary, "--db-replica", replica}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DBReplica != replica {
+		t.Errorf("DBReplica = %q, want %q", c.DBReplica, replica)
+	}
+	var dump strings.Builder
+	c.Dump(&dump)
+	if strings.Contains(dump.String(), "r3plica") ||
+		!strings.Contains(dump.String(), "QUIRE_DB_REPLICA=postgres://quire:REDACTED@replica.example/quire?sslmode=verify-full\t# flag --db-replica") {
+		t.Errorf("Dump does not redact the replica's password:\n%s", dump.String())
+	}
+	if Default().DBReplica != "" {
+		t.Errorf("default DBReplica = %q, want none", Default().DBReplica)
+	}
+
+	// A secret, so it may come from a file.
+	path := filepath.Join(t.TempDir(), "replica")
+	os.WriteFile(path, []byte(replica+"\n"), 0o600)
+	c, _, err = load(t, nil, map[string]string{"QUIRE_DB": primary, "QUIRE_DB_REPLICA_FILE": path})
+	if err != nil || c.DBReplica != replica {
+		t.Errorf("from QUIRE_DB_REPLICA_FILE: DBReplica = %q, %v", c.DBReplica, err)
+	}
+
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"sqlite primary", nil, map[string]string{"QUIRE_DB_REPLICA": replica}, "needs QUIRE_DB to be a postgres:// URL"},
+		{"sqlite primary by flag", []string{"--db", "quire.db", "--db-replica", replica}, nil, "needs QUIRE_DB to be a postgres:// URL"},
+		{"not a URL", []string{"--db", primary, "--db-replica", "host=replica password=hush"}, nil, "QUIRE_DB_REPLICA: must be a postgres:// URL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := load(t, tc.args, tc.env)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Load error = %v, want mention of %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "r3plica") || strings.Contains(err.Error(), "hush") {
+				t.Errorf("error shows the password: %v", err)
+			}
+		})
+	}
+
+	// Only the server reads from a replica: other commands take no flag.
+	fs := flag.NewFlagSet("index", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if _, _, err := Load(fs, []string{"--db", primary, "--db-replica", replica}, env(nil), false); err == nil {
+		t.Error("index accepted --db-replica")
+	}
+}

@@ -39,6 +39,13 @@ var options = []option{
 		get: func(c *Config) string { return c.DB },
 	},
 	{
+		flag: "db-replica", serveOnly: true, env: "QUIRE_DB_REPLICA", def: "",
+		usage:  "PostgreSQL only: postgres:// URL of a streaming read replica for the page and API reads that may lag a moment; empty: everything reads the primary",
+		secret: true, redact: redactURL,
+		set: func(c *Config, v string) error { c.DBReplica = strings.TrimSpace(v); return nil },
+		get: func(c *Config) string { return c.DBReplica },
+	},
+	{
 		flag: "addr", serveOnly: true, env: "QUIRE_ADDR", def: "localhost:8080",
 		usage: "address to listen on, host:port",
 		set:   func(c *Config, v string) error { c.Addr = strings.TrimSpace(v); return nil },

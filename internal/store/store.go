@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"quire"
@@ -47,6 +48,21 @@ func Open(ctx context.Context, dsn string) (DB, error) {
 		return postgres.Open(ctx, dsn)
 	}
 	return sqlite.Open(ctx, dsn)
+}
+
+// UseReplica sends db's reads that may lag a moment behind the latest
+// writes to the streaming read replica at replicaURL, a postgres:// URL (see
+// postgres.DB.UseReplica); db must be a PostgreSQL store. logger warns when
+// the replica fails and reads fall back to the primary.
+func UseReplica(ctx context.Context, db DB, replicaURL string, logger *slog.Logger) error {
+	pg, ok := db.(*postgres.DB)
+	if !ok {
+		return errors.New("a read replica needs a PostgreSQL database")
+	}
+	if !IsPostgres(replicaURL) {
+		return errors.New("the read replica must be a postgres:// URL")
+	}
+	return pg.UseReplica(ctx, replicaURL, logger)
 }
 
 // MigrationPolicy says what OpenMigrated does with an out-of-date schema.

@@ -1,6 +1,7 @@
 // Package testenv provides real services for tests, started on demand and
 // cleaned up afterwards, such as a throwaway PostgreSQL cluster that hands
-// each test a fresh database (PostgresURL, Main).
+// each test a fresh database (PostgresURL, Main) and streaming replicas of
+// it (StartReplica).
 package testenv
 
 import (

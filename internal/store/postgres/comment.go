@@ -127,11 +127,19 @@ func (db *DB) FindComments(ctx context.Context, paperID string) (_ []*quire.Comm
 	}
 	// Ids grow with every insert and a reply is stored after its parent,
 	// so id order puts each reply after its parent whatever the clocks say.
-	rows, err := db.pool.Query(ctx, commentSelect+` WHERE c.paper_id = $1 ORDER BY c.id`, paperID)
+	var comments []*quire.Comment
+	err = db.read.run(ctx, func(q querier) error {
+		rows, err := q.Query(ctx, commentSelect+` WHERE c.paper_id = $1 ORDER BY c.id`, paperID)
+		if err != nil {
+			return err
+		}
+		comments, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (*quire.Comment, error) { return scanComment(row) })
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*quire.Comment, error) { return scanComment(row) })
+	return comments, nil
 }
 
 // EditComment replaces the body of an author's comment (see
@@ -220,7 +228,11 @@ func authorsComment(ctx context.Context, tx pgx.Tx, id, accountID int64, verb st
 // among paperIDs.
 func (db *DB) CommentCounts(ctx context.Context, paperIDs []string) (_ map[string]int, err error) {
 	defer quire.Wrap(&err, "CommentCounts(%d ids)", len(paperIDs))
-	t, err := findTotals(ctx, db.pool, paperIDs)
+	var t map[string]totals
+	err = db.read.run(ctx, func(q querier) (ferr error) {
+		t, ferr = findTotals(ctx, q, paperIDs)
+		return ferr
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -241,21 +241,24 @@ func (db *DB) FindDailyItems(ctx context.Context, f quire.DailyFilter) (items []
 	if f.Offset > 0 {
 		q += " OFFSET " + arg(f.Offset)
 	}
-	rows, err := db.pool.Query(ctx, q, args...)
-	if err != nil {
-		return nil, false, err
-	}
-	items, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (*quire.DailyItem, error) {
-		var es entryScan
-		var ps paperScan
-		if err := row.Scan(append(es.dest(), ps.dest()...)...); err != nil {
-			return nil, err
-		}
-		p, err := ps.paper()
+	err = db.read.run(ctx, func(r querier) error {
+		rows, err := r.Query(ctx, q, args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		return &quire.DailyItem{Entry: *es.entry(), Paper: *p}, nil
+		items, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (*quire.DailyItem, error) {
+			var es entryScan
+			var ps paperScan
+			if err := row.Scan(append(es.dest(), ps.dest()...)...); err != nil {
+				return nil, err
+			}
+			p, err := ps.paper()
+			if err != nil {
+				return nil, err
+			}
+			return &quire.DailyItem{Entry: *es.entry(), Paper: *p}, nil
+		})
+		return err
 	})
 	if err != nil {
 		return nil, false, err
@@ -269,14 +272,21 @@ func (db *DB) FindDailyItems(ctx context.Context, f quire.DailyFilter) (items []
 // FindDailyEntriesByPaper returns a paper's entries, newest day first.
 func (db *DB) FindDailyEntriesByPaper(ctx context.Context, paperID string) (entries []*quire.DailyEntry, err error) {
 	defer quire.Wrap(&err, "FindDailyEntriesByPaper(%q)", paperID)
-	rows, err := db.pool.Query(ctx, `SELECT `+liveEntry+` FROM daily_entries e
-		JOIN papers p ON p.id = e.paper_id
-		WHERE e.paper_id = $1 AND e.hidden_at IS NULL ORDER BY e.day DESC`, paperID)
+	err = db.read.run(ctx, func(q querier) error {
+		rows, err := q.Query(ctx, `SELECT `+liveEntry+` FROM daily_entries e
+			JOIN papers p ON p.id = e.paper_id
+			WHERE e.paper_id = $1 AND e.hidden_at IS NULL ORDER BY e.day DESC`, paperID)
+		if err != nil {
+			return err
+		}
+		// CollectRows returns an empty, non-nil slice when nothing matches.
+		entries, err = pgx.CollectRows(rows, scanEntry)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	// CollectRows returns an empty, non-nil slice when nothing matches.
-	return pgx.CollectRows(rows, scanEntry)
+	return entries, nil
 }
 
 // LatestDay returns the newest day with entries on or before the given day,
@@ -284,8 +294,10 @@ func (db *DB) FindDailyEntriesByPaper(ctx context.Context, paperID string) (entr
 func (db *DB) LatestDay(ctx context.Context, onOrBefore time.Time) (_ time.Time, err error) {
 	defer quire.Wrap(&err, "LatestDay")
 	var day pgtype.Date
-	err = db.pool.QueryRow(ctx, `SELECT max(day) FROM daily_entries WHERE day <= $1 AND hidden_at IS NULL`,
-		dayOf(onOrBefore)).Scan(&day)
+	err = db.read.run(ctx, func(q querier) error {
+		return q.QueryRow(ctx, `SELECT max(day) FROM daily_entries WHERE day <= $1 AND hidden_at IS NULL`,
+			dayOf(onOrBefore)).Scan(&day)
+	})
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -299,9 +311,11 @@ func (db *DB) LatestDay(ctx context.Context, onOrBefore time.Time) (_ time.Time,
 func (db *DB) NeighbourDays(ctx context.Context, day time.Time) (prev, next time.Time, err error) {
 	defer quire.Wrap(&err, "NeighbourDays")
 	var p, n pgtype.Date
-	err = db.pool.QueryRow(ctx, `SELECT
-		(SELECT max(day) FROM daily_entries WHERE day < $1 AND hidden_at IS NULL),
-		(SELECT min(day) FROM daily_entries WHERE day > $1 AND hidden_at IS NULL)`, dayOf(day)).Scan(&p, &n)
+	err = db.read.run(ctx, func(q querier) error {
+		return q.QueryRow(ctx, `SELECT
+			(SELECT max(day) FROM daily_entries WHERE day < $1 AND hidden_at IS NULL),
+			(SELECT min(day) FROM daily_entries WHERE day > $1 AND hidden_at IS NULL)`, dayOf(day)).Scan(&p, &n)
+	})
 	if err != nil {
 		return time.Time{}, time.Time{}, err
 	}

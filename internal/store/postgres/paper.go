@@ -82,7 +82,17 @@ func paperRow(p *quire.Paper) ([]any, error) {
 // quire.ErrNotFound.
 func (db *DB) FindPaperByID(ctx context.Context, id string) (p *quire.Paper, err error) {
 	defer quire.Wrap(&err, "FindPaperByID(%q)", id)
-	p, err = scanPaper(db.pool.QueryRow(ctx, `SELECT `+columns("", paperColumns)+` FROM papers WHERE id = $1`, id))
+	find := func(q querier) (ferr error) {
+		p, ferr = scanPaper(q.QueryRow(ctx, `SELECT `+columns("", paperColumns)+` FROM papers WHERE id = $1`, id))
+		return ferr
+	}
+	err = db.read.run(ctx, find)
+	if errors.Is(err, pgx.ErrNoRows) && db.read.replica != nil {
+		// The replica may not have the paper yet: a submission fetches a
+		// paper from arXiv, stores it and shows it at once. A paper never
+		// disappears, so only a miss needs the primary's word.
+		err = find(db.pool)
+	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, quire.ErrNotFound
 	}
@@ -212,6 +222,7 @@ const batchPlan = pgx.QueryExecModeExec
 // querier is a pool or a transaction.
 type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
 // findPapersByIDs returns the stored papers among ids, by id.

@@ -16,6 +16,10 @@ import (
 // DB is a Quire store on a PostgreSQL database.
 type DB struct {
 	pool *pgxpool.Pool
+	// read runs the reads that may lag a moment behind the latest writes:
+	// on the read replica that UseReplica sets, or else on pool. Methods
+	// choose it per query (see replica.go).
+	read *reader
 }
 
 var _ quire.Store = (*DB)(nil)
@@ -32,7 +36,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	db := &DB{pool: pool}
+	db := &DB{pool: pool, read: &reader{primary: pool}}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres: open: %w", err)
@@ -45,8 +49,10 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.pool.Ping(ctx)
 }
 
-// Close closes the connections, waiting for those in use to be released.
+// Close closes the connections, the replica's too, waiting for those in use
+// to be released.
 func (db *DB) Close() error {
+	db.read.close()
 	db.pool.Close()
 	return nil
 }

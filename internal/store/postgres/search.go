@@ -59,7 +59,11 @@ func (db *DB) FindPapersByIDs(ctx context.Context, ids []string) (papers []*quir
 	if len(want) == 0 {
 		return papers, nil
 	}
-	found, err := findPapersByIDs(ctx, db.pool, want)
+	var found map[string]*quire.Paper
+	err = db.read.run(ctx, func(q querier) (ferr error) {
+		found, ferr = findPapersByIDs(ctx, q, want)
+		return ferr
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -54,7 +54,11 @@ func (db *DB) SetVote(ctx context.Context, accountID int64, paperID string, on b
 // paperIDs.
 func (db *DB) VoteCounts(ctx context.Context, paperIDs []string) (_ map[string]int, err error) {
 	defer quire.Wrap(&err, "VoteCounts(%d ids)", len(paperIDs))
-	t, err := findTotals(ctx, db.pool, paperIDs)
+	var t map[string]totals
+	err = db.read.run(ctx, func(q querier) (ferr error) {
+		t, ferr = findTotals(ctx, q, paperIDs)
+		return ferr
+	})
 	if err != nil {
 		return nil, err
 	}
