@@ -16,20 +16,34 @@ import (
 
 func bindEval(fs *flag.FlagSet) runFunc {
 	queries := fs.String("queries", "", "JSON lines of {\"query\": \"...\", \"relevant\": [\"arXiv id\", ...]}")
-	mode := fs.String("mode", "hybrid", "lexical, semantic or hybrid")
-	dump := fs.String("dump-candidates", "", "also write each query's candidates with both scores to this file (JSON lines), for tuning fusion")
-	probe := fs.Float64("hybrid-probe", 0, "share of the vector index's lists that hybrid search scans, in (0, 1] (default: the engine's)")
+	var o evalOptions
+	fs.StringVar((*string)(&o.mode), "mode", string(search.Hybrid), "lexical, semantic or hybrid")
+	fs.StringVar(&o.dump, "dump-candidates", "", "also write each query's candidates with both scores to this file (JSON lines), for tuning fusion")
+	fs.IntVar(&o.limit, "limit", search.MaxLimit, "results asked for per query, as a page of that many asks (recall@100 then counts only those)")
+	fs.Float64Var(&o.scoring.HybridProbe, "hybrid-probe", 0, "share of the vector index's lists that hybrid search scans, in (0, 1] (default: the engine's)")
+	fs.IntVar(&o.scoring.Candidates, "candidates", 0, "results each retriever contributes to hybrid fusion (default: the engine's)")
 	return func(ctx context.Context, env Env, cfg *config.Config, _ []string) error {
-		if *queries == "" {
+		switch {
+		case *queries == "":
 			fmt.Fprintln(env.Stderr, "quire eval: --queries FILE is required")
 			return ErrUsage
-		}
-		if *probe < 0 || *probe > 1 {
-			fmt.Fprintln(env.Stderr, "quire eval: --hybrid-probe must be in (0, 1]")
+		case o.limit < 10 || o.limit > search.MaxLimit:
+			fmt.Fprintf(env.Stderr, "quire eval: --limit must be between 10 and %d\n", search.MaxLimit)
+			return ErrUsage
+		case o.scoring.HybridProbe < 0 || o.scoring.HybridProbe > 1 || o.scoring.Candidates < 0:
+			fmt.Fprintln(env.Stderr, "quire eval: --hybrid-probe must be in (0, 1] and --candidates positive")
 			return ErrUsage
 		}
-		return runEval(ctx, env, cfg, *queries, search.Mode(*mode), *dump, search.ScoringParams{HybridProbe: *probe})
+		return runEval(ctx, env, cfg, *queries, o)
 	}
+}
+
+// evalOptions are quire eval's settings besides the query file.
+type evalOptions struct {
+	mode    search.Mode
+	dump    string // file for each query's candidates, or ""
+	limit   int    // results asked for per query
+	scoring search.ScoringParams
 }
 
 // evalQuery is one line of a relevance file.
@@ -51,7 +65,7 @@ type evalResult struct {
 // runEval measures the ranking on a set of queries with known answers and
 // prints exactly one JSON object on standard output (logs go to standard
 // error).
-func runEval(ctx context.Context, env Env, cfg *config.Config, path string, mode search.Mode, dumpPath string, scoring search.ScoringParams) error {
+func runEval(ctx context.Context, env Env, cfg *config.Config, path string, o evalOptions) error {
 	qs, err := readEvalQueries(path)
 	if err != nil {
 		return err
@@ -66,14 +80,14 @@ func runEval(ctx context.Context, env Env, cfg *config.Config, path string, mode
 	if err != nil {
 		return err
 	}
-	e, err := openEngineScoring(ctx, cfg, db, emb, logger, scoring)
+	e, err := openEngineScoring(ctx, cfg, db, emb, logger, o.scoring)
 	if err != nil {
 		return err
 	}
-	res := evalResult{Mode: mode, Queries: len(qs)}
+	res := evalResult{Mode: o.mode, Queries: len(qs)}
 	var dump *json.Encoder
-	if dumpPath != "" {
-		f, err := os.Create(dumpPath)
+	if o.dump != "" {
+		f, err := os.Create(o.dump)
 		if err != nil {
 			return err
 		}
@@ -92,7 +106,7 @@ func runEval(ctx context.Context, env Env, cfg *config.Config, path string, mode
 				return err
 			}
 		}
-		resp, err := e.Search(ctx, search.Request{Query: q.Query, Mode: mode, Limit: search.MaxLimit})
+		resp, err := e.Search(ctx, search.Request{Query: q.Query, Mode: o.mode, Limit: o.limit})
 		if err != nil {
 			return fmt.Errorf("query %q: %w", q.Query, err)
 		}

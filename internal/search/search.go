@@ -154,11 +154,11 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 		}
 		cands = e.browse(&c, max(need, reorderPool))
 	case mode == Lexical:
-		cands = e.lexical(&c, max(need, e.poolSize(r)))
+		cands = e.lexical(&c, e.poolSize(r, Lexical, need))
 	case mode == Semantic:
-		cands, err = e.semantic(&c, qv, max(need, e.poolSize(r)), 1)
+		cands, err = e.semantic(&c, qv, e.poolSize(r, Semantic, need), 1)
 	default:
-		cands, err = e.hybrid(&c, qv, max(need, e.poolSize(r)))
+		cands, err = e.hybrid(&c, qv, e.poolSize(r, Hybrid, need))
 	}
 	if err != nil {
 		return nil, err
@@ -179,11 +179,19 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 	return resp, nil
 }
 
-func (e *Engine) poolSize(r Request) int {
-	if r.Order == ByDate || r.Order == ByUpvotes {
-		return reorderPool
+// poolSize is how many candidates a search in mode fetches when its page
+// needs need: a pool to sort for an order other than relevance, the
+// fusion's candidates for hybrid search, and otherwise just the page, as a
+// single retriever's best need are its first need (a larger top-k would
+// only make the lexical index prune less).
+func (e *Engine) poolSize(r Request, mode Mode, need int) int {
+	switch {
+	case r.Order == ByDate || r.Order == ByUpvotes:
+		return max(need, reorderPool)
+	case mode == Hybrid:
+		return max(need, e.scoring.Candidates)
 	}
-	return e.scoring.Candidates
+	return need
 }
 
 // compiled is a parsed query turned into index requests.
