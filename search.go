@@ -52,6 +52,17 @@ type SearchStore interface {
 	// no longer: a newer one replaced it while it was read) stored.
 	ReadSearchSnapshot(ctx context.Context, id int64, w io.Writer) error
 
+	// PutSimilarPapers stores the neighbours a node found for papers,
+	// replacing those stored earlier for the same papers, so that every
+	// node (and this one after a restart) reuses them rather than search
+	// the vector index again. Sets of papers not in the catalogue are
+	// skipped.
+	PutSimilarPapers(ctx context.Context, sets []SimilarPapers) error
+	// FindSimilarPapers returns the neighbours stored for paperID, or an
+	// error of kind ErrNotFound. Whether they are still good (their model,
+	// their age) is the caller's to judge.
+	FindSimilarPapers(ctx context.Context, paperID string) (*SimilarPapers, error)
+
 	// Setting returns the value stored under key, or an error of kind
 	// ErrNotFound; SetSetting stores one.
 	Setting(ctx context.Context, key string) (string, error)
@@ -88,6 +99,25 @@ type SearchSnapshot struct {
 	Size      int64
 	SHA256    string
 	CreatedAt time.Time
+}
+
+// SimilarPapers are a paper's nearest neighbours by meaning, as a node's
+// vector index found them.
+type SimilarPapers struct {
+	PaperID string
+	// Model names the embedding model of the vectors they come from.
+	Model string
+	// K is how many were asked for; Neighbours has fewer when the index
+	// held fewer. Best first.
+	K          int
+	Neighbours []Neighbour
+	ComputedAt time.Time
+}
+
+// Neighbour is one of a paper's similar papers and its cosine similarity.
+type Neighbour struct {
+	PaperID string  `json:"id"`
+	Score   float32 `json:"score"`
 }
 
 // Embedding is one paper's vector, encoded by the embedding package.

@@ -26,6 +26,8 @@ type Store interface {
 	UpsertEmbeddings(ctx context.Context, model string, vectors []quire.Embedding) error
 	FindEmbeddings(ctx context.Context, model, afterPaperID string, limit int) ([]quire.Embedding, error)
 	FindPapersWithoutEmbedding(ctx context.Context, model, afterPaperID string, limit int) ([]*quire.Paper, error)
+	PutSimilarPapers(ctx context.Context, sets []quire.SimilarPapers) error
+	FindSimilarPapers(ctx context.Context, paperID string) (*quire.SimilarPapers, error)
 }
 
 // Options configure an Engine.
@@ -68,6 +70,9 @@ type Engine struct {
 	unsaved   int
 
 	similar similarCache // Similar's recent answers
+	// sharing bounds the writes of similar papers to the store in
+	// flight; one that finds it full is dropped (see shareSimilar).
+	sharing chan struct{}
 }
 
 // New returns an empty engine over store; call Load, LoadVectors and Sync to
@@ -83,6 +88,7 @@ func New(store Store, opts Options) (*Engine, error) {
 		logger:   opts.Logger,
 		lex:      lexical.New(a, opts.Lexical),
 		docs:     newDocTable(),
+		sharing:  make(chan struct{}, similarWrites),
 	}
 	if e.logger == nil {
 		e.logger = slog.Default()

@@ -440,3 +440,85 @@ func TestStopWordsOnly(t *testing.T) {
 		t.Error("a filter alone found nothing")
 	}
 }
+
+// Similar papers found by one engine are stored and reused by another over
+// the same database (another node, or this one restarted), unless they
+// come from another model or have expired.
+func TestSimilarShared(t *testing.T) {
+	db := MustCatalogue(t, sqlitePath(t))
+	m := MustModel(t, db)
+	first := MustEngine(t, db, m, "")
+	want, err := first.Similar(t.Context(), "0704.0001", 5)
+	if err != nil || len(want) != 5 {
+		t.Fatalf("Similar = %v, %v; want 5 papers", want, err)
+	}
+	var stored *quire.SimilarPapers
+	deadline := time.Now().Add(10 * time.Second)
+	for stored == nil {
+		if s, err := db.FindSimilarPapers(t.Context(), "0704.0001"); err == nil {
+			stored = s
+		} else if time.Now().After(deadline) {
+			t.Fatalf("the similar papers found were not stored: %v", err)
+		} else {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	if stored.Model != m.Name() || stored.K != 5 || len(stored.Neighbours) != 5 || stored.Neighbours[0].PaperID != want[0].PaperID {
+		t.Fatalf("stored %+v, want model %s and the 5 papers found", stored, m.Name())
+	}
+	second := MustEngine(t, db, m, "")
+	got, err := second.Similar(t.Context(), "0704.0001", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want[:3], got); diff != "" {
+		t.Errorf("another engine's Similar(3) (-first engine +second):\n%s", diff)
+	}
+
+	// Proof that a stored answer is read rather than found again: one
+	// written by hand is what a third engine shows; one of another model,
+	// or expired, is not.
+	deadline = time.Now().Add(10 * time.Second)
+	planted := []quire.Neighbour{{PaperID: want[4].PaperID, Score: 0.5}, {PaperID: want[3].PaperID, Score: 0.25}}
+	for _, c := range []struct {
+		name  string
+		model string
+		age   time.Duration
+		used  bool
+	}{
+		{"same model, fresh", m.Name(), time.Minute, true},
+		{"another model", "quire-static-64-other", time.Minute, false},
+		{"expired", m.Name(), time.Hour, false},
+	} {
+		set := quire.SimilarPapers{PaperID: "0704.0001", Model: c.model, K: 2, Neighbours: planted,
+			ComputedAt: time.Now().Add(-c.age)}
+		if err := db.PutSimilarPapers(t.Context(), []quire.SimilarPapers{set}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := MustEngine(t, db, m, "").Similar(t.Context(), "0704.0001", 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantIDs := ids(want[:2])
+		if c.used {
+			wantIDs = []string{want[4].PaperID, want[3].PaperID}
+		}
+		if diff := cmp.Diff(wantIDs, ids(got)); diff != "" {
+			t.Errorf("%s: Similar(2) (-want +got):\n%s", c.name, diff)
+		}
+		if !c.used {
+			// The engine stores what it found instead, before the
+			// next case plants its own.
+			for {
+				s, err := db.FindSimilarPapers(t.Context(), "0704.0001")
+				if err == nil && s.Model == m.Name() && time.Since(s.ComputedAt) < time.Minute {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%s: the engine did not store what it found: %+v, %v", c.name, s, err)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -24,6 +25,9 @@ func (e *Engine) Similar(ctx context.Context, paperID string, k int) ([]Result, 
 		return nil, quire.NotFoundf("paper %s is not in the search index", paperID)
 	}
 	if cands, ok := e.similar.get(paperID, k, time.Now()); ok {
+		return e.similarResults(cands), nil
+	}
+	if cands, ok := e.sharedSimilar(ctx, paperID, k); ok {
 		return e.similarResults(cands), nil
 	}
 	var cands []candidate
@@ -59,7 +63,9 @@ func (e *Engine) Similar(ctx context.Context, paperID string, k int) ([]Result, 
 	}
 	if fromVectors {
 		// Not the title's matches: the paper's vector may come soon.
-		e.similar.put(paperID, k, cands, time.Now())
+		now := time.Now()
+		e.similar.put(paperID, k, cands, now)
+		e.shareSimilar(paperID, k, cands, now)
 	}
 	return e.similarResults(cands), nil
 }
@@ -134,4 +140,74 @@ func (c *similarCache) put(paperID string, k int, cands []candidate, now time.Ti
 		}
 	}
 	c.m[paperID] = similarEntry{k: k, cands: cands, at: now}
+}
+
+// similarWrites bounds the writes of similar papers to the store that run
+// at once; similarWriteTimeout bounds each.
+const (
+	similarWrites       = 4
+	similarWriteTimeout = 5 * time.Second
+)
+
+// sharedSimilar returns the neighbours of paperID that a node (this one
+// before a restart, or another) stored, when they come from this engine's
+// model, hold at least k papers or all there were, and are younger than
+// similarTTL; it keeps them in the cache until they expire. A node that
+// restarts, or joins, would otherwise search the vector index again for
+// every paper page its readers open: on a million papers that costs as
+// much CPU as a search, and the node serves slowly until its cache fills.
+func (e *Engine) sharedSimilar(ctx context.Context, paperID string, k int) ([]candidate, bool) {
+	if e.vec == nil {
+		return nil, false
+	}
+	s, err := e.store.FindSimilarPapers(ctx, paperID)
+	if err != nil {
+		if !errors.Is(err, quire.ErrNotFound) && ctx.Err() == nil {
+			e.logger.Debug("search: could not read stored similar papers", "paper", paperID, "error", err)
+		}
+		return nil, false
+	}
+	now := time.Now()
+	age := now.Sub(s.ComputedAt)
+	if s.Model != e.embedder.Name() || age >= similarTTL || age < -similarTTL ||
+		(s.K < k && len(s.Neighbours) == s.K) {
+		return nil, false
+	}
+	cands := make([]candidate, 0, len(s.Neighbours))
+	e.mu.RLock()
+	for _, n := range s.Neighbours {
+		if doc, ok := e.docs.byPaper[n.PaperID]; ok {
+			cands = append(cands, candidate{doc: doc, semantic: float64(n.Score), score: float64(n.Score)})
+		}
+	}
+	e.mu.RUnlock()
+	e.similar.put(paperID, max(k, s.K), cands, s.ComputedAt)
+	return cands[:min(k, len(cands))], true
+}
+
+// shareSimilar stores the neighbours found for paperID, in the background:
+// the page that asked does not wait for the write. When similarWrites are
+// already under way (the store is slow or down) it drops them; they are a
+// cache, found again when next asked.
+func (e *Engine) shareSimilar(paperID string, k int, cands []candidate, at time.Time) {
+	select {
+	case e.sharing <- struct{}{}:
+	default:
+		return
+	}
+	set := quire.SimilarPapers{PaperID: paperID, Model: e.embedder.Name(), K: k, ComputedAt: at,
+		Neighbours: make([]quire.Neighbour, 0, len(cands))}
+	e.mu.RLock()
+	for _, cd := range cands {
+		set.Neighbours = append(set.Neighbours, quire.Neighbour{PaperID: e.docs.meta[cd.doc].paperID, Score: float32(cd.semantic)})
+	}
+	e.mu.RUnlock()
+	go func() {
+		defer func() { <-e.sharing }()
+		ctx, cancel := context.WithTimeout(context.Background(), similarWriteTimeout)
+		defer cancel()
+		if err := e.store.PutSimilarPapers(ctx, []quire.SimilarPapers{set}); err != nil {
+			e.logger.Debug("search: could not store similar papers", "paper", paperID, "error", err)
+		}
+	}()
 }

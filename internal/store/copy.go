@@ -75,6 +75,7 @@ var SkippedTables = map[string]string{
 	// Derived from the catalogue: the target's nodes build or share their own.
 	"search_snapshots":       "search index snapshots are rebuilt from the catalogue",
 	"search_snapshot_chunks": "search index snapshots are rebuilt from the catalogue",
+	"similar_papers":         "similar papers are found again by the target's nodes",
 }
 
 // CopyOptions tunes Copy.

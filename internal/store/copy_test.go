@@ -112,6 +112,10 @@ func MustHub(t *testing.T) (string, *sqlite.DB) {
 	if _, err := db.PutSearchSnapshot(ctx, quire.SearchSnapshot{Seq: 1}, strings.NewReader("index")); err != nil {
 		t.Fatal(err)
 	}
+	if err := db.PutSimilarPapers(ctx, []quire.SimilarPapers{{PaperID: papers[0].ID, Model: "m", K: 1, ComputedAt: hubTime,
+		Neighbours: []quire.Neighbour{{PaperID: papers[1].ID, Score: 0.5}}}}); err != nil {
+		t.Fatal(err)
+	}
 	l := storetest.MustCreateList(t, db, alice.ID, "To read", true)
 	storetest.MustSavePapers(t, db, l, papers[2].ID, papers[3].ID)
 	storetest.MustCreateFollow(t, db, &quire.Follow{AccountID: alice.ID, Kind: quire.FollowAuthor, Name: "Ada Lovelace", CoAuthor: "Author 1", Digest: true})

@@ -62,6 +62,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Settings", testSettings},
 		{"SearchSnapshots", testSearchSnapshots},
 		{"SearchSnapshotInvalid", testSearchSnapshotInvalid},
+		{"SimilarPapers", testSimilarPapers},
+		{"SimilarPapersInvalid", testSimilarPapersInvalid},
 		{"AccountRoundTrip", testAccountRoundTrip},
 		{"AccountConflicts", testAccountConflicts},
 		{"AccountConcurrentCreate", testAccountConcurrentCreate},
