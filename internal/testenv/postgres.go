@@ -121,17 +121,24 @@ type cluster struct {
 	conn *pgx.Conn  // superuser connection to the postgres database
 }
 
+// clusterDir finds the server binaries and makes a new temporary
+// directory for a cluster, owned by the user the servers run as.
+func clusterDir() (binDir string, cred *syscall.Credential, dir string, err error) {
+	if binDir, err = findBinDir(); err != nil {
+		return "", nil, "", err
+	}
+	if cred, err = runAs(); err != nil {
+		return "", nil, "", err
+	}
+	if dir, err = makeDir(cred); err != nil {
+		return "", nil, "", err
+	}
+	return binDir, cred, dir, nil
+}
+
 // startCluster creates a cluster in a new temporary directory and starts it.
 func startCluster() (c *cluster, err error) {
-	binDir, err := findBinDir()
-	if err != nil {
-		return nil, err
-	}
-	cred, err := runAs()
-	if err != nil {
-		return nil, err
-	}
-	dir, err := makeDir(cred)
+	binDir, cred, dir, err := clusterDir()
 	if err != nil {
 		return nil, err
 	}

@@ -62,21 +62,7 @@ var errNoBaseBackup = errors.New("pg_basebackup not found beside the PostgreSQL 
 // startReplica copies primary into a new temporary directory and starts
 // the copy as its standby.
 func startReplica(primary *cluster) (c *cluster, err error) {
-	binDir, err := findBinDir()
-	if err != nil {
-		return nil, err
-	}
-	basebackup := filepath.Join(binDir, "pg_basebackup")
-	if _, err := os.Stat(basebackup); err != nil {
-		if basebackup, err = exec.LookPath("pg_basebackup"); err != nil {
-			return nil, errNoBaseBackup
-		}
-	}
-	cred, err := runAs()
-	if err != nil {
-		return nil, err
-	}
-	dir, err := makeDir(cred)
+	binDir, cred, dir, err := clusterDir()
 	if err != nil {
 		return nil, err
 	}
@@ -90,6 +76,12 @@ func startReplica(primary *cluster) (c *cluster, err error) {
 	// the cluster stream. -R writes standby.signal and the primary's
 	// address, so the copy starts as a standby that follows it; "fast"
 	// checkpoints at once instead of spreading the checkpoint over minutes.
+	basebackup := filepath.Join(binDir, "pg_basebackup")
+	if _, err := os.Stat(basebackup); err != nil {
+		if basebackup, err = exec.LookPath("pg_basebackup"); err != nil {
+			return nil, errNoBaseBackup
+		}
+	}
 	cmd := command(cred, dir, basebackup, "-D", filepath.Join(dir, "data"),
 		"-h", "127.0.0.1", "-p", strconv.Itoa(primary.port), "-U", "postgres", "-w",
 		"-X", "stream", "-c", "fast", "-R", "--no-sync")
