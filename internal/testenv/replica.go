@@ -71,17 +71,17 @@ func startReplica(primary *cluster) (c *cluster, err error) {
 			os.RemoveAll(dir)
 		}
 	}()
-	// initdb's pg_hba.conf lets local replication connections in, and
-	// PostgreSQL's defaults (wal_level=replica, max_wal_senders=10) let
-	// the cluster stream. -R writes standby.signal and the primary's
-	// address, so the copy starts as a standby that follows it; "fast"
-	// checkpoints at once instead of spreading the checkpoint over minutes.
 	basebackup := filepath.Join(binDir, "pg_basebackup")
 	if _, err := os.Stat(basebackup); err != nil {
 		if basebackup, err = exec.LookPath("pg_basebackup"); err != nil {
 			return nil, errNoBaseBackup
 		}
 	}
+	// initdb's pg_hba.conf lets local replication connections in, and
+	// PostgreSQL's defaults (wal_level=replica, max_wal_senders=10) let
+	// the cluster stream. -R writes standby.signal and the primary's
+	// address, so the copy starts as a standby that follows it; "fast"
+	// checkpoints at once instead of spreading the checkpoint over minutes.
 	cmd := command(cred, dir, basebackup, "-D", filepath.Join(dir, "data"),
 		"-h", "127.0.0.1", "-p", strconv.Itoa(primary.port), "-U", "postgres", "-w",
 		"-X", "stream", "-c", "fast", "-R", "--no-sync")
