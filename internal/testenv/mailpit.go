@@ -61,6 +61,23 @@ func StartMailpit(tb testing.TB, opts MailpitOptions) *Mailpit {
 		}
 		tb.Skipf("skipping mail test: %v", err)
 	}
+	// A free port can be taken between choosing it and Mailpit binding
+	// it (other tests start servers too); choose again then.
+	for attempt := 1; ; attempt++ {
+		m, taken := startMailpit(tb, bin, opts)
+		if !taken {
+			return m
+		}
+		if attempt == 3 {
+			tb.Fatalf("mailpit could not bind free ports in %d attempts", attempt)
+		}
+	}
+}
+
+// startMailpit starts Mailpit on two free ports and waits until both
+// answer. It reports taken when Mailpit exited because a port was taken.
+func startMailpit(tb testing.TB, bin string, opts MailpitOptions) (m *Mailpit, taken bool) {
+	tb.Helper()
 	smtpPort, httpPort := mustFreePort(tb), mustFreePort(tb)
 	args := []string{
 		"--smtp", "127.0.0.1:" + strconv.Itoa(smtpPort),
@@ -104,11 +121,14 @@ func StartMailpit(tb testing.TB, opts MailpitOptions) *Mailpit {
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		<-done
 	})
-	m := &Mailpit{SMTPHost: "127.0.0.1", SMTPPort: smtpPort, api: "http://127.0.0.1:" + strconv.Itoa(httpPort), tb: tb}
+	m = &Mailpit{SMTPHost: "127.0.0.1", SMTPPort: smtpPort, api: "http://127.0.0.1:" + strconv.Itoa(httpPort), tb: tb}
 	deadline := time.Now().Add(driverStartTimeout)
 	for {
 		select {
 		case <-done:
+			if strings.Contains(out.String(), "address already in use") {
+				return nil, true
+			}
 			tb.Fatalf("mailpit exited at start: %s", out.String())
 		default:
 		}
@@ -128,7 +148,7 @@ func StartMailpit(tb testing.TB, opts MailpitOptions) *Mailpit {
 		c, err := net.DialTimeout("tcp", net.JoinHostPort(m.SMTPHost, strconv.Itoa(smtpPort)), time.Second)
 		if err == nil {
 			c.Close()
-			return m
+			return m, false
 		}
 		if time.Now().After(deadline) {
 			tb.Fatalf("mailpit's SMTP port did not open: %v; %s", err, out.String())
