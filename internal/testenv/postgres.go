@@ -153,16 +153,21 @@ func startCluster() (c *cluster, err error) {
 	if out, err := initdb.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("initdb: %v\n%s", err, out)
 	}
+	return startServer(cred, binDir, dir)
+}
+
+// startServer starts the server on the cluster in dir, on a free port.
+func startServer(cred *syscall.Credential, binDir, dir string) (c *cluster, err error) {
 	// The free port can be taken between choosing and binding; try again then.
 	for attempt := 0; ; attempt++ {
-		c, err = startServer(cred, binDir, dir)
+		c, err = startServerOnce(cred, binDir, dir)
 		if err == nil || attempt == 2 {
 			return c, err
 		}
 	}
 }
 
-func startServer(cred *syscall.Credential, binDir, dir string) (*cluster, error) {
+func startServerOnce(cred *syscall.Credential, binDir, dir string) (*cluster, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err

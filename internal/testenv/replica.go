@@ -88,13 +88,7 @@ func startReplica(primary *cluster) (c *cluster, err error) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("pg_basebackup: %v\n%s", err, out)
 	}
-	// The free port can be taken between choosing and binding; try again then.
-	for attempt := 0; ; attempt++ {
-		c, err = startServer(cred, binDir, dir)
-		if err == nil || attempt == 2 {
-			return c, err
-		}
-	}
+	return startServer(cred, binDir, dir)
 }
 
 // Stop stops the replica now, as if its server went down, and removes its
