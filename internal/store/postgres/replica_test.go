@@ -20,9 +20,8 @@ import (
 	"quire/internal/testenv"
 )
 
-// dailyFixture is one day of Hugging Face's daily list, as its API served it
-// (shared/data/fixtures/hf).
-const dailyFixture = "testdata/daily_papers_2025-06-16.json"
+// dailyFixture is one day of Hugging Face's daily list, as its API served it.
+const dailyFixture = "../../../testdata/hf/daily_papers_2025-06-16.json"
 
 var fixtureDay = time.Date(2025, 6, 16, 0, 0, 0, 0, time.UTC)
 
