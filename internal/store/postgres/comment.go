@@ -127,19 +127,8 @@ func (db *DB) FindComments(ctx context.Context, paperID string) (_ []*quire.Comm
 	}
 	// Ids grow with every insert and a reply is stored after its parent,
 	// so id order puts each reply after its parent whatever the clocks say.
-	var comments []*quire.Comment
-	err = db.read.run(ctx, func(q querier) error {
-		rows, err := q.Query(ctx, commentSelect+` WHERE c.paper_id = $1 ORDER BY c.id`, paperID)
-		if err != nil {
-			return err
-		}
-		comments, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (*quire.Comment, error) { return scanComment(row) })
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return comments, nil
+	return readRows(ctx, db.read, func(row pgx.CollectableRow) (*quire.Comment, error) { return scanComment(row) },
+		commentSelect+` WHERE c.paper_id = $1 ORDER BY c.id`, paperID)
 }
 
 // EditComment replaces the body of an author's comment (see

@@ -241,25 +241,18 @@ func (db *DB) FindDailyItems(ctx context.Context, f quire.DailyFilter) (items []
 	if f.Offset > 0 {
 		q += " OFFSET " + arg(f.Offset)
 	}
-	err = db.read.run(ctx, func(r querier) error {
-		rows, err := r.Query(ctx, q, args...)
-		if err != nil {
-			return err
+	items, err = readRows(ctx, db.read, func(row pgx.CollectableRow) (*quire.DailyItem, error) {
+		var es entryScan
+		var ps paperScan
+		if err := row.Scan(append(es.dest(), ps.dest()...)...); err != nil {
+			return nil, err
 		}
-		items, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (*quire.DailyItem, error) {
-			var es entryScan
-			var ps paperScan
-			if err := row.Scan(append(es.dest(), ps.dest()...)...); err != nil {
-				return nil, err
-			}
-			p, err := ps.paper()
-			if err != nil {
-				return nil, err
-			}
-			return &quire.DailyItem{Entry: *es.entry(), Paper: *p}, nil
-		})
-		return err
-	})
+		p, err := ps.paper()
+		if err != nil {
+			return nil, err
+		}
+		return &quire.DailyItem{Entry: *es.entry(), Paper: *p}, nil
+	}, q, args...)
 	if err != nil {
 		return nil, false, err
 	}
@@ -272,21 +265,10 @@ func (db *DB) FindDailyItems(ctx context.Context, f quire.DailyFilter) (items []
 // FindDailyEntriesByPaper returns a paper's entries, newest day first.
 func (db *DB) FindDailyEntriesByPaper(ctx context.Context, paperID string) (entries []*quire.DailyEntry, err error) {
 	defer quire.Wrap(&err, "FindDailyEntriesByPaper(%q)", paperID)
-	err = db.read.run(ctx, func(q querier) error {
-		rows, err := q.Query(ctx, `SELECT `+liveEntry+` FROM daily_entries e
-			JOIN papers p ON p.id = e.paper_id
-			WHERE e.paper_id = $1 AND e.hidden_at IS NULL ORDER BY e.day DESC`, paperID)
-		if err != nil {
-			return err
-		}
-		// CollectRows returns an empty, non-nil slice when nothing matches.
-		entries, err = pgx.CollectRows(rows, scanEntry)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return entries, nil
+	// CollectRows returns an empty, non-nil slice when nothing matches.
+	return readRows(ctx, db.read, scanEntry, `SELECT `+liveEntry+` FROM daily_entries e
+		JOIN papers p ON p.id = e.paper_id
+		WHERE e.paper_id = $1 AND e.hidden_at IS NULL ORDER BY e.day DESC`, paperID)
 }
 
 // LatestDay returns the newest day with entries on or before the given day,

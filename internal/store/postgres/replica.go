@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -147,6 +148,20 @@ func (r *reader) log() *slog.Logger {
 		return r.logger
 	}
 	return slog.Default()
+}
+
+// readRows runs query through r (see reader.run) and collects its rows
+// with scan.
+func readRows[T any](ctx context.Context, r *reader, scan pgx.RowToFunc[T], query string, args ...any) (out []T, err error) {
+	err = r.run(ctx, func(q querier) error {
+		rows, err := q.Query(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, scan)
+		return err
+	})
+	return out, err
 }
 
 // close closes the replica's pool, if any.
