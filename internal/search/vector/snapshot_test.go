@@ -80,7 +80,7 @@ func TestSnapshotVersion2(t *testing.T) {
 	d := topics(7, 12000, 50, 64)
 	p := Params{MinTrain: 5000}
 	ix := MustBuild(t, d, p)
-	v3 := MustSnapshot(t, ix)
+	v3 := mustSnapshotVersion(t, ix, 3)
 	// magic 8, version 4, dim 4, count 8, trained 1, lists 4, probe 4, then
 	// the own probe count (4) that version 2 lacks; the checksum last.
 	const own = 8 + 4 + 4 + 8 + 1 + 4 + 4
@@ -103,6 +103,49 @@ func TestSnapshotVersion2(t *testing.T) {
 			t.Errorf("version 2: Neighbours(%d) differs from Search through as many lists (-search +neighbours):\n%s", id, diff)
 		}
 	}
+}
+
+// TestSnapshotVersion3 reads a snapshot written before the codes were
+// stored: they are computed again from the vectors, and the index is the
+// same but for codes rounded from half-precision vectors.
+func TestSnapshotVersion3(t *testing.T) {
+	d := topics(7, 12000, 50, 64)
+	p := Params{MinTrain: 5000}
+	ix := MustBuild(t, d, p)
+	v3 := mustSnapshotVersion(t, ix, 3)
+	got := MustNew(t, 64, p)
+	if _, err := got.ReadFrom(bytes.NewReader(v3)); err != nil {
+		t.Fatal(err)
+	}
+	MustCheck(t, got)
+	if again := mustSnapshotVersion(t, got, 3); !bytes.Equal(again, v3) {
+		t.Errorf("version 3 snapshot of the restored index differs from the original")
+	}
+	if diff := cmp.Diff(ix.Stats(), got.Stats(), cmpopts.IgnoreFields(Stats{}, "Bytes")); diff != "" {
+		t.Errorf("Stats() after reading version 3 (-want +got):\n%s", diff)
+	}
+	// Codes computed from the stored half-precision vectors may differ
+	// by one step from those computed from the float32 vectors when they
+	// were added, so only the ranking by full vectors is compared: the
+	// same best hit for each of the index's own vectors.
+	for id := uint32(0); id < 12000; id += 499 {
+		v, _ := ix.Vector(id, nil)
+		want, have := MustSearch(t, ix, v, 1), MustSearch(t, got, v, 1)
+		if want[0].ID != have[0].ID {
+			t.Errorf("Search(vector %d) after reading version 3: best hit %d, want %d", id, have[0].ID, want[0].ID)
+		}
+	}
+}
+
+// mustSnapshotVersion returns ix written as a snapshot of an earlier
+// format version.
+func mustSnapshotVersion(tb testing.TB, ix *Index, version uint32) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	if _, err := ix.writeSnapshot(&buf, version); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 func mustNeighbours(tb testing.TB, ix *Index, id uint32, k int) []Hit {
@@ -129,6 +172,15 @@ func TestSnapshotRejectsDamage(t *testing.T) {
 		b[i] ^= 0x10
 		return b
 	}
+	// The list sizes follow the header (53 bytes), the centroids and the
+	// quantiser's ranges.
+	sizes := 53 + src.Stats().Lists*32*4 + 32*4
+	// mend recomputes the checksum, so that the damage must be found by
+	// the checks of the contents.
+	mend := func(b []byte) []byte {
+		binary.LittleEndian.PutUint32(b[len(b)-4:], crc32.Checksum(b[:len(b)-4], castagnoli))
+		return b
+	}
 	for _, tc := range []struct {
 		name string
 		data []byte
@@ -143,6 +195,8 @@ func TestSnapshotRejectsDamage(t *testing.T) {
 		{"vector damaged", flip(len(snap) / 2)},
 		{"checksum damaged", flip(len(snap) - 1)},
 		{"list count damaged", flip(25)},
+		{"list size damaged", flip(sizes + 4*3 + 1)},
+		{"list size damaged, checksum mended", mend(flip(sizes + 4*3 + 1))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ix := MustBuild(t, dataset{dim: 32, vecs: d.vecs[:10]}, Params{MinTrain: 5000})
@@ -155,4 +209,31 @@ func TestSnapshotRejectsDamage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzReadFrom feeds ReadFrom damaged snapshots: it must refuse them or
+// leave a consistent index, and never panic or claim memory the input
+// does not hold.
+func FuzzReadFrom(f *testing.F) {
+	p := Params{MinTrain: 200, Lists: 8}
+	d := topics(3, 300, 0, 8)
+	trained := MustBuild(f, d, p)
+	untrained := MustNew(f, 8, p)
+	for i, v := range d.vecs[:20] {
+		MustAdd(f, untrained, uint32(i)*5, v)
+	}
+	f.Add(MustSnapshot(f, trained))
+	f.Add(mustSnapshotVersion(f, trained, 3))
+	f.Add(MustSnapshot(f, untrained))
+	f.Add(MustSnapshot(f, MustNew(f, 8, p)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ix := MustNew(t, 8, p)
+		if _, err := ix.ReadFrom(bytes.NewReader(data)); err != nil {
+			if !errors.Is(err, quire.ErrInvalid) {
+				t.Fatalf("ReadFrom error = %v, want ErrInvalid", err)
+			}
+			return
+		}
+		MustCheck(t, ix)
+	})
 }
