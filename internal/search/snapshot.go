@@ -10,6 +10,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
+
+	"quire"
 )
 
 // The snapshot file: a magic line, a gob header, then length-prefixed
@@ -169,8 +172,9 @@ func (e *Engine) Load(ctx context.Context) (vectors bool, err error) {
 		return false, err
 	}
 	defer f.Close()
-	r := bufio.NewReaderSize(f, 1<<20)
-	hdr, err := readSnapshotHeader(r)
+	cr := &countingReader{r: f}
+	br := bufio.NewReaderSize(cr, 64<<10)
+	hdr, err := readSnapshotHeader(br)
 	if err != nil {
 		return false, fmt.Errorf("search: %s: %w", e.snapshot, err)
 	}
@@ -185,22 +189,48 @@ func (e *Engine) Load(ctx context.Context) (vectors bool, err error) {
 			return false, fmt.Errorf("search: the snapshot %s is ahead of the database (position %d); was the database restored or replaced?", e.snapshot, hdr.Seq)
 		}
 	}
-	var docs snapshotDocs
-	if err := readSection(r, func(r io.Reader) error { return gob.NewDecoder(r).Decode(&docs) }); err != nil {
-		return false, fmt.Errorf("search: snapshot documents: %w", err)
+	nsec := 2 // documents, lexical index
+	if hdr.Model != "" {
+		nsec = 3 // and vectors
 	}
-	table, err := importDocs(&docs)
+	secs, err := findSections(f, cr.n-int64(br.Buffered()), nsec)
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("search: %s: %w", e.snapshot, err)
 	}
-	if err := readSection(r, func(r io.Reader) error { _, err := e.lex.ReadFrom(r); return err }); err != nil {
-		return false, fmt.Errorf("search: snapshot lexical index: %w", err)
-	}
-	if e.vec != nil && hdr.Model == e.embedder.Name() {
-		if err := readSection(r, func(r io.Reader) error { _, err := e.vec.ReadFrom(r); return err }); err != nil {
-			return false, fmt.Errorf("search: snapshot vector index: %w", err)
+	// The sections are independent: each is read on its own goroutine, so
+	// that a node loading a large index uses every core, and is ready
+	// sooner when it restarts beside busy ones.
+	var (
+		table    docTable
+		wg       sync.WaitGroup
+		errs     [3]error
+		docsRead = func() error {
+			var docs snapshotDocs
+			if err := gob.NewDecoder(bufio.NewReaderSize(secs[0], 1<<20)).Decode(&docs); err != nil {
+				return fmt.Errorf("search: snapshot documents: %w", err)
+			}
+			t, err := importDocs(&docs)
+			table = t
+			return err
 		}
+	)
+	wg.Go(func() { errs[0] = docsRead() })
+	wg.Go(func() {
+		if _, err := e.lex.ReadFrom(secs[1]); err != nil {
+			errs[1] = fmt.Errorf("search: snapshot lexical index: %w", err)
+		}
+	})
+	if e.vec != nil && hdr.Model == e.embedder.Name() {
+		wg.Go(func() {
+			if _, err := e.vec.ReadFrom(secs[2]); err != nil {
+				errs[2] = fmt.Errorf("search: snapshot vector index: %w", err)
+			}
+		})
 		vectors = true
+	}
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
+		return false, err
 	}
 	e.mu.Lock()
 	e.docs, e.seq, e.ready = table, hdr.Seq, true
@@ -209,23 +239,39 @@ func (e *Engine) Load(ctx context.Context) (vectors bool, err error) {
 	return vectors, nil
 }
 
-func readSection(r io.Reader, fn func(io.Reader) error) error {
-	var n [8]byte
-	if _, err := io.ReadFull(r, n[:]); err != nil {
-		return err
+// findSections returns readers of the n sections that start at off in f,
+// each limited to its section's length.
+func findSections(f *os.File, off int64, n int) ([]*io.SectionReader, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
 	}
-	size := int64(binary.LittleEndian.Uint64(n[:]))
-	lr := &io.LimitedReader{R: r, N: size}
-	if err := fn(lr); err != nil {
-		return err
-	}
-	if lr.N != 0 {
-		// The section's reader stopped early: skip to the next section.
-		if _, err := io.Copy(io.Discard, lr); err != nil {
-			return err
+	secs := make([]*io.SectionReader, n)
+	for i := range secs {
+		var b [8]byte
+		if _, err := f.ReadAt(b[:], off); err != nil {
+			return nil, fmt.Errorf("section %d: %w", i+1, quire.Invalidf("snapshot is truncated"))
 		}
+		size := binary.LittleEndian.Uint64(b[:])
+		if size > uint64(st.Size()-off-8) {
+			return nil, fmt.Errorf("section %d: %w", i+1, quire.Invalidf("snapshot is truncated"))
+		}
+		secs[i] = io.NewSectionReader(f, off+8, int64(size))
+		off += 8 + int64(size)
 	}
-	return nil
+	return secs, nil
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 func (t *docTable) export() *snapshotDocs {
@@ -249,6 +295,7 @@ func importDocs(d *snapshotDocs) (docTable, error) {
 		return docTable{}, errors.New("search: snapshot documents are inconsistent")
 	}
 	t := newDocTable()
+	t.byPaper = make(map[string]uint32, n) // no rehashing as it fills
 	t.meta = make([]docMeta, n)
 	for i := range n {
 		t.meta[i] = docMeta{paperID: d.PaperIDs[i], day: d.Days[i], cats: d.Cats[i], hasCode: d.HasCode[i],

@@ -18,7 +18,7 @@ import (
 // version, other field weights or another analyser gives an error wrapping
 // ErrIncompatible; a damaged one an error wrapping quire.ErrInvalid.
 func (ix *Index) ReadFrom(r io.Reader) (n int64, err error) {
-	sr := &snapReader{r: bufio.NewReaderSize(r, 1<<16), crc: crc32.New(castagnoli)}
+	sr := &snapReader{r: bufio.NewReaderSize(r, 1<<16), crc: crc32.New(castagnoli), size: inputSize(r)}
 	defer func() { n = sr.n }()
 
 	magic := make([]byte, len(snapMagic))
@@ -95,11 +95,42 @@ func (ix *Index) ReadFrom(r io.Reader) (n int64, err error) {
 }
 
 type snapReader struct {
-	r   *bufio.Reader
-	crc hash.Hash32
-	n   int64
-	err error
-	buf [8]byte
+	r    *bufio.Reader
+	crc  hash.Hash32
+	n    int64
+	size int64 // bytes the input holds, or -1 when it cannot tell
+	err  error
+	buf  [8]byte
+}
+
+// inputSize returns how many bytes r holds when it can tell: a section of
+// the engine's snapshot file (an io.SectionReader), an io.LimitedReader or
+// a bytes.Reader. Otherwise -1.
+func inputSize(r io.Reader) int64 {
+	switch r := r.(type) {
+	case *io.SectionReader:
+		pos, err := r.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return -1
+		}
+		return r.Size() - pos
+	case *io.LimitedReader:
+		return r.N
+	case interface{ Len() int }:
+		return int64(r.Len())
+	}
+	return -1
+}
+
+// initialCap returns the capacity to allocate for an array of n elements
+// of size bytes: all of it when the input still holds that many bytes, as
+// a snapshot that is not damaged always does, else at most max elements,
+// for the array to grow as data arrives (see fixed).
+func (sr *snapReader) initialCap(n uint64, size, max int) uint64 {
+	if sr.size >= sr.n && n <= uint64(sr.size-sr.n)/uint64(size) {
+		return n
+	}
+	return min(n, uint64(max))
 }
 
 func (sr *snapReader) fail(what string) error {
@@ -167,11 +198,12 @@ func (sr *snapReader) count() uint64 {
 	return v
 }
 
-// fixed reads n bytes. It allocates as data arrives, doubling up to n, so
-// that a damaged length costs at most twice the data actually present, and
-// the result has no spare capacity when the length is right.
+// fixed reads n bytes. Unless the input is known to hold them, it
+// allocates as data arrives, doubling up to n, so that a damaged length
+// costs at most twice the data actually present; the result has no spare
+// capacity when the length is right.
 func (sr *snapReader) fixed(n uint64) []byte {
-	out := make([]byte, 0, min(n, 1<<20))
+	out := make([]byte, 0, sr.initialCap(n, 1, 1<<20))
 	for uint64(len(out)) < n && sr.err == nil {
 		if len(out) == cap(out) {
 			out = regrow(out, n)
@@ -196,7 +228,7 @@ func (sr *snapReader) byteArray() []byte { return sr.fixed(sr.count()) }
 
 func readArray[T any](sr *snapReader, size int, get func([]byte) T) []T {
 	n := sr.count()
-	out := make([]T, 0, min(n, 1<<16))
+	out := make([]T, 0, sr.initialCap(n, size, 1<<16))
 	buf := make([]byte, 1<<16)
 	for uint64(len(out)) < n && sr.err == nil {
 		if len(out) == cap(out) {
