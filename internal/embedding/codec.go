@@ -109,7 +109,10 @@ func (m *Model) UnmarshalBinary(data []byte) (err error) {
 			}
 		}
 	}
-	n.name = n.contentName()
+	// data is the encoding the name hashes: decoding checked every byte
+	// of it, and hashing it spares encoding the model again (a tenth of
+	// the CPU a node spends starting on a million papers).
+	n.name = nameOf(n.dim, data)
 	*m = *n
 	return nil
 }
@@ -117,8 +120,12 @@ func (m *Model) UnmarshalBinary(data []byte) (err error) {
 // contentName derives the model's name from a hash of its encoding.
 func (m *Model) contentName() string {
 	data, _ := m.MarshalBinary()
-	sum := sha256.Sum256(data)
-	return fmt.Sprintf("quire-static-%d-%x", m.dim, sum[:6])
+	return nameOf(m.dim, data)
+}
+
+func nameOf(dim int, encoding []byte) string {
+	sum := sha256.Sum256(encoding)
+	return fmt.Sprintf("quire-static-%d-%x", dim, sum[:6])
 }
 
 func putUvarint(b *bytes.Buffer, v uint64) {
