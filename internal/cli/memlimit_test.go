@@ -15,8 +15,16 @@ func TestKeepHeapNearLive(t *testing.T) {
 	if os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
 		t.Skip("GOMEMLIMIT or GOGC is set: the server leaves the runtime's settings alone")
 	}
-	ballast := make([]byte, 64<<20) // live heap the limit must make room for
+	// Live heap the limit must make room for, larger than the least
+	// headroom, and allocated with the collector off, as an index that
+	// finishes loading between two collections is: the runtime's last
+	// count of the live heap does not include it.
 	runtime.GC()
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	ballast := make([]byte, 300<<20)
+	for i := range ballast {
+		ballast[i] = 1 // touched, as an index is
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	loaded := make(chan struct{})
