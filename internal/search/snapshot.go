@@ -201,20 +201,18 @@ func (e *Engine) Load(ctx context.Context) (vectors bool, err error) {
 	// that a node loading a large index uses every core, and is ready
 	// sooner when it restarts beside busy ones.
 	var (
-		table    docTable
-		wg       sync.WaitGroup
-		errs     [3]error
-		docsRead = func() error {
-			var docs snapshotDocs
-			if err := gob.NewDecoder(bufio.NewReaderSize(secs[0], 1<<20)).Decode(&docs); err != nil {
-				return fmt.Errorf("search: snapshot documents: %w", err)
-			}
-			t, err := importDocs(&docs)
-			table = t
-			return err
-		}
+		table docTable
+		wg    sync.WaitGroup
+		errs  [3]error
 	)
-	wg.Go(func() { errs[0] = docsRead() })
+	wg.Go(func() {
+		var docs snapshotDocs
+		if err := gob.NewDecoder(bufio.NewReaderSize(secs[0], 1<<20)).Decode(&docs); err != nil {
+			errs[0] = fmt.Errorf("search: snapshot documents: %w", err)
+			return
+		}
+		table, errs[0] = importDocs(&docs)
+	})
 	wg.Go(func() {
 		if _, err := e.lex.ReadFrom(secs[1]); err != nil {
 			errs[1] = fmt.Errorf("search: snapshot lexical index: %w", err)
