@@ -94,6 +94,15 @@ func (ix *Index) writeSnapshot(w io.Writer, version uint32) (int64, error) {
 	return sw.n, nil
 }
 
+// littleEndian reports whether the machine stores numbers as snapshots
+// do, so that half-precision vectors are copied into place as bytes.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// uint16Bytes returns the memory of v as bytes.
+func uint16Bytes(v []uint16) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), 2*len(v))
+}
+
 // int8Bytes returns the memory of v as bytes, which have the same size and
 // alignment, so that codes are written and read without a copy.
 func int8Bytes(v []int8) []byte {
@@ -227,8 +236,12 @@ func (ix *Index) readSnapshot(sr *snapReader) (store, *ivf, error) {
 				encodeHalf(c.row(i, ix.dim), row)
 			} else {
 				h := c.row(i, ix.dim)
-				for j := range h {
-					h[j] = binary.LittleEndian.Uint16(body[2*j:])
+				if littleEndian {
+					copy(uint16Bytes(h), body)
+				} else {
+					for j := range h {
+						h[j] = binary.LittleEndian.Uint16(body[2*j:])
+					}
 				}
 			}
 			if f == nil {
