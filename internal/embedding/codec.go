@@ -110,8 +110,8 @@ func (m *Model) UnmarshalBinary(data []byte) (err error) {
 		}
 	}
 	// data is the encoding the name hashes: decoding checked every byte
-	// of it, and hashing it spares encoding the model again (a tenth of
-	// the CPU a node spends starting on a million papers).
+	// of it, and hashing it spares encoding the model again (a twentieth
+	// of the CPU a node spends starting on a million papers).
 	n.name = nameOf(n.dim, data)
 	*m = *n
 	return nil

@@ -240,3 +240,31 @@ func TestSnapshotDamageBehindChecksum(t *testing.T) {
 	}
 	t.Logf("%d of 400 damaged snapshots refused", refused)
 }
+
+// FuzzReadFrom feeds ReadFrom arbitrary input: it must refuse it as
+// invalid or incompatible, or load an index that answers without failing;
+// and never panic or allocate for lengths the input does not hold.
+func FuzzReadFrom(f *testing.F) {
+	docs := MustSampleDocs(f)
+	an := analyze.New()
+	ix := New(an, Params{})
+	for i, d := range docs[:40] {
+		ix.Add(uint32(i), d)
+	}
+	ix.Delete(3)
+	f.Add(MustSnapshot(f, ix))
+	f.Add(MustSnapshot(f, New(an, Params{})))
+	query := Request{Should: analysed(an, "model data learning"), K: 10}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		loaded := New(an, Params{})
+		if _, err := loaded.ReadFrom(bytes.NewReader(data)); err != nil {
+			if !errors.Is(err, quire.ErrInvalid) && !errors.Is(err, ErrIncompatible) {
+				t.Fatalf("ReadFrom error %v is neither invalid nor incompatible", err)
+			}
+			return
+		}
+		loaded.Search(query)
+		loaded.Add(9999, docs[0])
+		loaded.Search(query)
+	})
+}

@@ -291,10 +291,10 @@ func (l *list) grow(size, stride int) {
 	l.ids, l.codes = ids, codes
 }
 
-// encodeLists computes the codes of every list from the vectors, the
-// lists shared out among Params.Workers goroutines: it is most of the
-// work of loading a snapshot, and a node that restarts beside busy ones
-// gets its index back sooner for using both cores.
+// encodeLists computes the codes of every list from the vectors, for
+// snapshots older than version 4, which do not hold them. The lists are
+// shared out among Params.Workers goroutines: this is most of the work of
+// loading such a snapshot.
 func (ix *Index) encodeLists(f *ivf, st *store) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
