@@ -416,12 +416,30 @@ func (b *Browser) TextOf(css string) string {
 			return s
 		}
 	}
-	var wdErr *webDriverError
-	if errors.As(err, &wdErr) && (wdErr.code == "no such element" || wdErr.code == "stale element reference") {
+	if replaced(err) {
 		return ""
 	}
 	b.tb.Fatalf("browser: text of %q: %v", css, err)
 	return ""
+}
+
+// replaced reports whether err says that the element is gone with the page
+// it was found on. ChromeDriver reports an element found just before the
+// new page replaced the old one either as stale or, when the DevTools node
+// is already detached, as an unknown error from its inspector.
+func replaced(err error) bool {
+	var wdErr *webDriverError
+	if !errors.As(err, &wdErr) {
+		return false
+	}
+	switch wdErr.code {
+	case "no such element", "stale element reference":
+		return true
+	case "unknown error":
+		return strings.Contains(wdErr.msg, "does not belong to the document") ||
+			strings.Contains(wdErr.msg, "No node with given id found")
+	}
+	return false
 }
 
 // Attr returns the element's attribute name, or "" when it has none.
