@@ -104,8 +104,8 @@ type snapReader struct {
 }
 
 // inputSize returns how many bytes r holds when it can tell: a section of
-// the engine's snapshot file (an io.SectionReader), an io.LimitedReader or
-// a bytes.Reader. Otherwise -1.
+// the engine's snapshot file (an io.SectionReader) or a bytes.Reader.
+// Otherwise -1.
 func inputSize(r io.Reader) int64 {
 	switch r := r.(type) {
 	case *io.SectionReader:
@@ -114,8 +114,6 @@ func inputSize(r io.Reader) int64 {
 			return -1
 		}
 		return r.Size() - pos
-	case *io.LimitedReader:
-		return r.N
 	case interface{ Len() int }:
 		return int64(r.Len())
 	}
