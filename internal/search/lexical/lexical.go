@@ -114,6 +114,10 @@ type Request struct {
 	// Should are the scored terms (OR); a term may repeat, which counts it
 	// that many times. Unknown terms are ignored.
 	Should []string
+	// Weights, when not nil, scale each Should term's score: Weights[i]
+	// belongs to Should[i], and a repeated term adds its weights up. A
+	// missing entry, or one that is not a positive number, counts 1.
+	Weights []float64
 	// Must are required phrases, each a list of analysed terms in order; a
 	// one-term phrase is a required term. An empty string stands for a word
 	// the analyser dropped (a stop word), keeping the positions of the others:
@@ -138,8 +142,8 @@ type Request struct {
 }
 
 // Limits on requests. Should terms beyond the first MaxTerms distinct
-// ones are ignored, and a term repeated more than maxQtf times counts
-// maxQtf times.
+// ones are ignored, and a term's summed weight (its count when unweighted)
+// is capped at maxQtf.
 const (
 	DefaultK = 10
 	MaxK     = 10000

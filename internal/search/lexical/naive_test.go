@@ -88,7 +88,7 @@ func (n *naive) stats() {
 // query is a request resolved for the reference.
 type naiveQuery struct {
 	terms   []string
-	qtf     map[string]int
+	qtf     map[string]float64
 	must    [][]string
 	authors [][]string
 	avg     float64
@@ -96,18 +96,22 @@ type naiveQuery struct {
 
 func (n *naive) resolve(r Request) naiveQuery {
 	n.stats()
-	q := naiveQuery{qtf: map[string]int{}, avg: 1}
+	q := naiveQuery{qtf: map[string]float64{}, avg: 1}
 	if len(n.docs) > 0 && n.total > 0 {
 		q.avg = n.total / float64(len(n.docs))
 	}
-	for _, t := range r.Should {
+	for i, t := range r.Should {
 		if n.df[t] == 0 {
 			continue
 		}
 		if q.qtf[t] == 0 {
 			q.terms = append(q.terms, t)
 		}
-		q.qtf[t]++
+		w := 1.0
+		if i < len(r.Weights) && r.Weights[i] > 0 && !math.IsInf(r.Weights[i], 1) {
+			w = r.Weights[i]
+		}
+		q.qtf[t] = min(q.qtf[t]+w, maxQtf)
 	}
 	for _, m := range r.Must {
 		if slices.ContainsFunc(m, func(w string) bool { return w != "" }) {
@@ -135,7 +139,7 @@ func (n *naive) score(q naiveQuery, d *naiveDoc) (float64, bool) {
 		matched = true
 		wtf := n.p.TitleWeight*float64(c[0]) + n.p.AbstractWeight*float64(c[1]) + n.p.AuthorsWeight*float64(c[2])
 		idf := math.Log(1 + (float64(N)-float64(n.df[t])+0.5)/(float64(n.df[t])+0.5))
-		score += float64(q.qtf[t]) * idf * (wtf * (k1 + 1)) / (wtf + k1*(1-b+b*d.wlen/q.avg))
+		score += q.qtf[t] * idf * (wtf * (k1 + 1)) / (wtf + k1*(1-b+b*d.wlen/q.avg))
 	}
 	return score, matched
 }

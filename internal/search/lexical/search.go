@@ -2,6 +2,7 @@ package lexical
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 )
@@ -80,23 +81,27 @@ func (ix *Index) planLocked(r Request) *plan {
 		return id, true
 	}
 
-	qtf := map[uint32]int{}
-	for _, t := range r.Should {
+	qtf := map[uint32]float64{}
+	for i, t := range r.Should {
 		id, ok := lookup(t)
 		if !ok {
 			continue
 		}
-		if qtf[id] == 0 {
+		if _, seen := qtf[id]; !seen {
 			if len(pl.should) == MaxTerms {
 				continue
 			}
 			pl.should = append(pl.should, shouldTerm{term: id})
 		}
-		qtf[id] = min(qtf[id]+1, maxQtf)
+		w := 1.0
+		if i < len(r.Weights) && r.Weights[i] > 0 && !math.IsInf(r.Weights[i], 1) {
+			w = r.Weights[i]
+		}
+		qtf[id] = min(qtf[id]+w, maxQtf)
 	}
 	for i := range pl.should {
 		st := &pl.should[i]
-		st.w = float64(qtf[st.term]) * idf(ix.live, int(ix.df[st.term])) * (ix.p.K1 + 1)
+		st.w = qtf[st.term] * idf(ix.live, int(ix.df[st.term])) * (ix.p.K1 + 1)
 	}
 
 	// toPhrase resolves words; known is false when a word is not indexed,

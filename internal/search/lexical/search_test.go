@@ -2,7 +2,9 @@ package lexical
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -136,6 +138,56 @@ func TestSearchMatchesNaive(t *testing.T) {
 		t.Errorf("after Compact: %d segments, want 1", n)
 	}
 	run("compacted")
+}
+
+// TestWeights checks weighted terms against the reference: weights scale
+// each term's score (pruning included), a repeated term adds its weights,
+// bad weights count 1, and a whole number weight is the same as repeating
+// the term.
+func TestWeights(t *testing.T) {
+	docs := MustDocs(t, 3000)
+	ix, nv, an := MustIndex(t, docs, 400)
+	ix.Flush()
+	g := newQueryGen(an, docs, 11)
+	rng := rand.New(rand.NewPCG(11, 11))
+	bad := []float64{0, -1, math.NaN(), math.Inf(1)}
+	for i := range 120 {
+		terms := g.terms(1 + i%6)
+		if i%5 == 0 {
+			terms = append(terms, terms[0]) // a repeat
+		}
+		weights := make([]float64, len(terms)-i%3%2) // sometimes one short
+		for j := range weights {
+			switch rng.IntN(8) {
+			case 0:
+				weights[j] = bad[rng.IntN(len(bad))]
+			default:
+				weights[j] = 0.05 + 3*rng.Float64()
+			}
+		}
+		r := Request{Should: terms, Weights: weights}
+		want, scores := nv.search(r)
+		for _, k := range []int{1, 10, 100} {
+			r.K = k
+			checkHits(t, fmt.Sprintf("query %d %q weights %v k=%d", i, terms, weights, k), ix.Search(r), want, scores, k)
+		}
+		ids := make([]uint32, 0, 10)
+		for _, h := range ix.Search(Request{Should: terms, Weights: weights, K: 10}) {
+			ids = append(ids, h.ID)
+		}
+		got, _ := ix.Score(Request{Should: terms, Weights: weights}, ids)
+		for j, h := range ix.Search(Request{Should: terms, Weights: weights, K: 10}) {
+			if got[j] != h.Score {
+				t.Errorf("query %d: Score of %d = %v, Search gave %v", i, h.ID, got[j], h.Score)
+			}
+		}
+	}
+	q := analysed(an, "graph neural network")
+	twice := ix.Search(Request{Should: append(q, q[0]), K: 20})
+	weighted := ix.Search(Request{Should: q, Weights: []float64{2, 1, 1}, K: 20})
+	if len(twice) == 0 || !slices.Equal(twice, weighted) {
+		t.Errorf("weight 2 gave %v, repeating the term %v", weighted, twice)
+	}
 }
 
 func TestPhrases(t *testing.T) {
