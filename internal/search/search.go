@@ -138,31 +138,17 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 			return nil, err
 		}
 	}
-	// Retrieval reads the document table without locking per candidate:
-	// the read lock is held for the whole of it (Sync waits a few
-	// milliseconds at most), so nothing below may take e.mu again.
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	var cands []candidate
-	switch {
-	case len(c.lex.Should) == 0 && len(c.lex.Must) == 0 && c.semanticText == "":
-		// Nothing left to search for: a query of filters alone lists
-		// what passes them, newest first; one whose words were all stop
-		// words (or unknown prefixes) finds nothing.
-		if q.Empty() || hasPositiveWords(q) {
-			return resp, nil
-		}
-		cands = e.browse(&c, max(need, reorderPool))
-	case mode == Lexical:
-		cands = e.lexical(&c, e.poolSize(r, Lexical, need))
-	case mode == Semantic:
-		cands, err = e.semantic(&c, qv, e.poolSize(r, Semantic, need), 1)
-	default:
-		cands, err = e.hybrid(&c, qv, e.poolSize(r, Hybrid, need))
-	}
+	cands, err := e.retrieve(&c, q, mode, qv, e.poolSize(r, mode, need), need)
 	if err != nil {
 		return nil, err
 	}
+	if mode == Hybrid && r.Order != ByDate && r.Order != ByUpvotes {
+		if cands, err = e.rankPassages(ctx, qv, cands); err != nil {
+			return nil, err
+		}
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
 	e.reorder(cands, r.Order)
 	if r.Offset >= len(cands) {
 		return resp, nil
@@ -177,6 +163,32 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 			Lexical: cd.lexical, Semantic: cd.semantic, Upvotes: int(m.upvotes)})
 	}
 	return resp, nil
+}
+
+// retrieve returns c's candidates in mode, k of them, ranked by relevance
+// (nil when the query leaves nothing to search for).
+func (e *Engine) retrieve(c *compiled, q query.Query, mode Mode, qv []float32, k, need int) ([]candidate, error) {
+	// Retrieval reads the document table without locking per candidate:
+	// the read lock is held for the whole of it (Sync waits a few
+	// milliseconds at most), so nothing below may take e.mu again.
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	switch {
+	case len(c.lex.Should) == 0 && len(c.lex.Must) == 0 && c.semanticText == "":
+		// Nothing left to search for: a query of filters alone lists
+		// what passes them, newest first; one whose words were all stop
+		// words (or unknown prefixes) finds nothing.
+		if q.Empty() || hasPositiveWords(q) {
+			return nil, nil
+		}
+		return e.browse(c, max(need, reorderPool)), nil
+	case mode == Lexical:
+		return e.lexical(c, k), nil
+	case mode == Semantic:
+		return e.semantic(c, qv, k, 1)
+	default:
+		return e.hybrid(c, qv, k)
+	}
 }
 
 // poolSize is how many candidates a search in mode fetches when its page
@@ -370,10 +382,11 @@ func (e *Engine) keepLexicalRequirements(c *compiled, cands []candidate) []candi
 // hybrid fetches both candidate lists, scores every candidate by both
 // retrievers, and fuses.
 func (e *Engine) hybrid(c *compiled, qv []float32, k int) ([]candidate, error) {
-	lex := e.lexical(c, k)
 	if qv == nil {
-		return lex, nil
+		return e.lexical(c, k), nil
 	}
+	c.lex.Weights = e.termWeights(c.lex.Should, qv)
+	lex := e.lexical(c, k)
 	sem, err := e.semantic(c, qv, k, e.scoring.HybridProbe)
 	if err != nil {
 		return nil, err
