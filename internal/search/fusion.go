@@ -21,6 +21,7 @@ type ScoringParams struct {
 	// cosine between the query and one sentence of its abstract. Only an
 	// in-process embedder (embedding.Scorer) gives it, and only to the
 	// first PassageDepth papers of the fused ranking, which it re-ranks.
+	// A negative weight turns the passage stage off.
 	PassageWeight float64
 	PassageDepth  int
 	// TermDiscount lowers, in hybrid search with an in-process embedder,
@@ -29,6 +30,7 @@ type ScoringParams struct {
 	// max(minTermWeight, 1 − TermDiscount·c). The semantic score already
 	// rewards papers on the query's subject, so the lexical one does more
 	// for the ranking by weighing the words that tell those papers apart.
+	// A negative discount turns this off.
 	TermDiscount float64
 	// HybridProbe is the share of the vector index's calibrated lists
 	// that the semantic retriever scans in hybrid search (semantic search

@@ -64,8 +64,11 @@ const (
 type Result struct {
 	PaperID string
 	// Score is the fused score; Lexical and Semantic are the retrievers'
-	// raw scores (BM25 and cosine), zero when one did not score it.
-	Score, Lexical, Semantic float64
+	// raw scores (BM25, weighted as hybrid search weighs the terms, and
+	// cosine), zero when one did not score it; Passage is the cosine of
+	// the best sentence of the abstract, for the papers hybrid search
+	// re-ranked by it.
+	Score, Lexical, Semantic, Passage float64
 	Upvotes                  int
 }
 
@@ -160,7 +163,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Response, error) {
 	for _, cd := range page {
 		m := &e.docs.meta[cd.doc]
 		resp.Results = append(resp.Results, Result{PaperID: m.paperID, Score: cd.score,
-			Lexical: cd.lexical, Semantic: cd.semantic, Upvotes: int(m.upvotes)})
+			Lexical: cd.lexical, Semantic: cd.semantic, Passage: cd.passage, Upvotes: int(m.upvotes)})
 	}
 	return resp, nil
 }
