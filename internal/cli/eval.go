@@ -22,6 +22,9 @@ func bindEval(fs *flag.FlagSet) runFunc {
 	fs.IntVar(&o.limit, "limit", search.MaxLimit, "results asked for per query, as a page of that many asks (recall@100 then counts only those)")
 	fs.Float64Var(&o.scoring.HybridProbe, "hybrid-probe", 0, "share of the vector index's lists that hybrid search scans, in (0, 1] (default: the engine's)")
 	fs.IntVar(&o.scoring.Candidates, "candidates", 0, "results each retriever contributes to hybrid fusion (default: the engine's)")
+	fs.Float64Var(&o.scoring.SemanticWeight, "semantic-weight", 0, "weight of the cosine against the lexical score divided by the query's best, in hybrid fusion (default: the engine's)")
+	fs.Float64Var(&o.scoring.PassageWeight, "passage-weight", 0, "weight of a paper's best passage in hybrid ranking; negative turns passages off (default: the engine's)")
+	fs.Float64Var(&o.scoring.TermDiscount, "term-discount", 0, "how much hybrid search lowers the weight of the query terms closest to the query's meaning; negative turns it off (default: the engine's)")
 	return func(ctx context.Context, env Env, cfg *config.Config, _ []string) error {
 		switch {
 		case *queries == "":
@@ -32,6 +35,9 @@ func bindEval(fs *flag.FlagSet) runFunc {
 			return ErrUsage
 		case o.scoring.HybridProbe < 0 || o.scoring.HybridProbe > 1 || o.scoring.Candidates < 0:
 			fmt.Fprintln(env.Stderr, "quire eval: --hybrid-probe must be in (0, 1] and --candidates positive")
+			return ErrUsage
+		case o.scoring.SemanticWeight < 0 || !finite(o.scoring.SemanticWeight, o.scoring.PassageWeight, o.scoring.TermDiscount):
+			fmt.Fprintln(env.Stderr, "quire eval: --semantic-weight must be a positive number, --passage-weight and --term-discount numbers")
 			return ErrUsage
 		}
 		return runEval(ctx, env, cfg, *queries, o)
@@ -202,3 +208,13 @@ func scoreRanking(ranked, relevant []string) queryScores {
 }
 
 func round4(x float64) float64 { return math.Round(x*10000) / 10000 }
+
+// finite reports whether every x is a finite number.
+func finite(xs ...float64) bool {
+	for _, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}

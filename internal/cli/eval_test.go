@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -61,6 +62,18 @@ func TestIndexAndEval(t *testing.T) {
 		}
 		if mode == "lexical" && res["mrr@10"] != 1.0 {
 			t.Errorf("lexical eval of exact titles = %s, want MRR 1", out)
+		}
+	}
+	// The fusion's knobs: refinements off, other weights; bad values are
+	// usage errors.
+	out = mustRun(t, "eval", "--db", db, "--queries", queries, "--passage-weight", "-1", "--term-discount", "-1", "--semantic-weight", "0.7")
+	if !strings.Contains(out, `"queries":2`) {
+		t.Errorf("eval with its knobs set printed %q", out)
+	}
+	for _, bad := range [][]string{{"--semantic-weight", "-0.1"}, {"--passage-weight", "NaN"}, {"--term-discount", "+Inf"}} {
+		_, _, err := runQuire(t, append([]string{"eval", "--db", db, "--queries", queries}, bad...)...)
+		if !errors.Is(err, ErrUsage) {
+			t.Errorf("quire eval %s = %v, want a usage error", strings.Join(bad, " "), err)
 		}
 	}
 }
