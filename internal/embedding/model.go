@@ -42,28 +42,44 @@ func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 		if i%64 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		ids = ids[:0]
-		terms = m.tok.appendTerms(terms[:0], text)
-		for _, t := range terms {
-			if id, ok := m.ids[t]; ok {
-				ids = append(ids, uint32(id))
-			}
-		}
-		ids = appendPhrases(m.phrases, ids)
+		terms, ids = m.termIDs(text, terms[:0], ids[:0])
 		out[i] = make([]float32, m.dim)
 		m.embedIDs(ids, out[i])
 	}
 	return out, nil
 }
 
+// termIDs appends to ids the ids of text's known terms and phrases, using
+// terms as scratch space; it returns both slices for reuse.
+func (m *Model) termIDs(text string, terms []string, ids []uint32) ([]string, []uint32) {
+	terms = m.tok.appendTerms(terms, text)
+	for _, t := range terms {
+		if id, ok := m.ids[t]; ok {
+			ids = append(ids, uint32(id))
+		}
+	}
+	return terms, appendPhrases(m.phrases, ids)
+}
+
 // embedIDs writes into dst (zeroed, dim long) the embedding of a text
 // given as term ids.
 func (m *Model) embedIDs(ids []uint32, dst []float32) {
+	dst = dst[:m.dim]
 	for _, id := range ids {
 		f := m.weight[id] * m.scale[id]
 		row := m.vec[int(id)*m.dim : int(id+1)*m.dim]
-		for j, q := range row {
-			dst[j] += f * float32(q)
+		// Four at a time, with the bounds proved once: this loop is most
+		// of the cost of embedding a text.
+		j := 0
+		for ; j+4 <= len(row); j += 4 {
+			r, d := row[j:j+4:j+4], dst[j:j+4:j+4]
+			d[0] += f * float32(r[0])
+			d[1] += f * float32(r[1])
+			d[2] += f * float32(r[2])
+			d[3] += f * float32(r[3])
+		}
+		for ; j < len(row); j++ {
+			dst[j] += f * float32(row[j])
 		}
 	}
 	for c := 0; c+m.dim <= len(m.common); c += m.dim {

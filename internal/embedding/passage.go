@@ -3,6 +3,7 @@ package embedding
 import (
 	"context"
 	"strings"
+	"unicode"
 )
 
 // A Scorer is an Embedder that runs in process and can afford, at query
@@ -53,11 +54,28 @@ const minPassageWords = 4
 func passages(text string) []string {
 	var out []string
 	for s := range strings.SplitSeq(text, ". ") {
-		if len(strings.Fields(s)) >= minPassageWords {
+		if hasWords(s, minPassageWords) {
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// hasWords reports whether s holds at least n words separated by spaces.
+func hasWords(s string, n int) bool {
+	inWord := false
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			inWord = false
+		case !inWord:
+			inWord = true
+			if n--; n == 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // BestPassages implements Scorer.
@@ -66,20 +84,23 @@ func (m *Model) BestPassages(ctx context.Context, q []float32, texts []string) (
 	if len(q) != m.dim {
 		return out, nil
 	}
+	v := make([]float32, m.dim)
+	var terms []string
+	var ids []uint32
 	for i, text := range texts {
-		ps := passages(text)
-		if len(ps) == 0 {
-			continue
-		}
-		vs, err := m.Embed(ctx, ps)
-		if err != nil {
+		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		best := float32(-1)
-		for _, v := range vs {
-			best = max(best, dot(v, q))
+		best, found := float32(-1), false
+		for _, p := range passages(text) {
+			terms, ids = m.termIDs(p, terms[:0], ids[:0])
+			clear(v)
+			m.embedIDs(ids, v)
+			best, found = max(best, dot(v, q)), true
 		}
-		out[i] = float64(best)
+		if found {
+			out[i] = float64(best)
+		}
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -71,5 +72,30 @@ func TestBestPassages(t *testing.T) {
 	cancel()
 	if _, err := m.BestPassages(ctx, q, texts[:1]); !errors.Is(err, context.Canceled) {
 		t.Errorf("BestPassages with a cancelled context: error %v, want context.Canceled", err)
+	}
+}
+
+// BenchmarkBestPassages measures what hybrid search adds per query: the
+// best passage of 20 real abstracts, with a model of the shipped dimension.
+//
+//	go test -run '^$' -bench BestPassages ./internal/embedding
+func BenchmarkBestPassages(b *testing.B) {
+	texts, _ := testPapers(b)
+	m, err := Train(context.Background(), slices.Values(texts), TrainOptions{Dim: 256, Seed: 7})
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := MustEmbed(b, m, "sparse attention for long context language models")[0]
+	batch := texts[:20]
+	bytes := 0
+	for _, t := range batch {
+		bytes += len(t)
+	}
+	b.SetBytes(int64(bytes))
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := m.BestPassages(context.Background(), q, batch); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
