@@ -484,8 +484,9 @@ func (e *Engine) reorder(cands []candidate, o Order) {
 }
 
 // Candidates returns the union of the lexical and semantic candidates for
-// text (k from each), each scored by both retrievers, unfused: the raw
-// material for tuning ScoringParams with the relevance harness.
+// text (k from each), each scored by both retrievers (the lexical one with
+// hybrid search's term weights), unfused and without passage scores: the
+// raw material for tuning ScoringParams with the relevance harness.
 func (e *Engine) Candidates(ctx context.Context, text string, k int) ([]Result, error) {
 	if !e.Semantic() {
 		return nil, quire.Invalidf("semantic search is not available")
