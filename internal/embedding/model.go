@@ -68,25 +68,41 @@ func (m *Model) embedIDs(ids []uint32, dst []float32) {
 	for _, id := range ids {
 		f := m.weight[id] * m.scale[id]
 		row := m.vec[int(id)*m.dim : int(id+1)*m.dim]
-		// Four at a time, with the bounds proved once: this loop is most
-		// of the cost of embedding a text.
-		j := 0
-		for ; j+4 <= len(row); j += 4 {
-			r, d := row[j:j+4:j+4], dst[j:j+4:j+4]
-			d[0] += f * float32(r[0])
-			d[1] += f * float32(r[1])
-			d[2] += f * float32(r[2])
-			d[3] += f * float32(r[3])
-		}
-		for ; j < len(row); j++ {
-			dst[j] += f * float32(row[j])
-		}
+		axpyInt8(f, row, dst)
 	}
 	for c := 0; c+m.dim <= len(m.common); c += m.dim {
 		u := m.common[c : c+m.dim]
 		axpy(-dot(u, dst), u, dst)
 	}
 	normalize(dst)
+}
+
+// axpyInt8 adds alpha·row[j] to dst[j]: most of the cost of embedding a
+// text, so in assembly where the processor allows, else four at a time
+// with the bounds proved once.
+func axpyInt8(alpha float32, row []int8, dst []float32) {
+	dst = dst[:len(row)]
+	if n8 := len(row) &^ 7; useAVX2 && n8 > 0 {
+		axpyInt8AVX2(alpha, &row[0], &dst[0], n8)
+		row, dst = row[n8:], dst[n8:]
+	}
+	axpyInt8Go(alpha, row, dst)
+}
+
+// axpyInt8Go is axpyInt8 in Go.
+func axpyInt8Go(alpha float32, row []int8, dst []float32) {
+	dst = dst[:len(row)]
+	j := 0
+	for ; j+4 <= len(row); j += 4 {
+		r, d := row[j:j+4:j+4], dst[j:j+4:j+4]
+		d[0] += alpha * float32(r[0])
+		d[1] += alpha * float32(r[1])
+		d[2] += alpha * float32(r[2])
+		d[3] += alpha * float32(r[3])
+	}
+	for ; j < len(row); j++ {
+		dst[j] += alpha * float32(row[j])
+	}
 }
 
 // quantizeRows stores each row of w as int8 with its own scale.
