@@ -69,7 +69,7 @@ type Result struct {
 	// the best sentence of the abstract, for the papers hybrid search
 	// re-ranked by it.
 	Score, Lexical, Semantic, Passage float64
-	Upvotes                  int
+	Upvotes                           int
 }
 
 // Response is a page of results.
