@@ -52,23 +52,23 @@ func (p ScoringParams) WithDefaults() ScoringParams {
 	}
 	if p.SemanticWeight == 0 {
 		// Chosen on the development sets (quire eval, BENCHMARKS.md)
-		// together with the two below: descriptive MRR@10 0.8458 at 0.4,
-		// 0.8443 at 0.5, 0.8418 at 0.667, while exact queries stay at or
-		// above lexical.
+		// together with the two below: descriptive MRR@10 0.8453 at 0.4,
+		// 0.8443 at 0.5, 0.8419 at 0.667, while exact queries stay at or
+		// above lexical (0.9961–0.9966).
 		p.SemanticWeight = 0.4
 	}
 	if p.PassageWeight == 0 {
-		// 0.5 → 0.8458, 0.45 → 0.8445, 0.6 → 0.8447 (descriptive), and
-		// the best of held-out halves within 0.002 of it.
+		// 0.4 → 0.8441, 0.5 → 0.8453, 0.6 → 0.8448 (descriptive).
 		p.PassageWeight = 0.5
 	}
 	if p.PassageDepth <= 0 {
-		// Re-ranking the first 20 gives 0.8453, all 50 candidates 0.8458,
-		// for a fraction of the abstracts to fetch and split.
+		// From the candidate dumps: re-ranking all 50 candidates gives
+		// 0.8458, the first 20 0.8453, the first 10 0.8449, for a
+		// fraction of the abstracts to read and split.
 		p.PassageDepth = 20
 	}
 	if p.TermDiscount == 0 {
-		// 1 → 0.8458, 0.8 → 0.8444; without it 0.8400.
+		// 0.8 → 0.8440, 1 → 0.8453, 1.2 → 0.8443; without it 0.8365.
 		p.TermDiscount = 1
 	}
 	if p.HybridProbe <= 0 || p.HybridProbe > 1 {
