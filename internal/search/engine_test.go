@@ -68,7 +68,13 @@ func MustModel(tb testing.TB, db store.DB) *embedding.Model {
 // MustEngine builds an engine over db, as `quire serve` does at start.
 func MustEngine(tb testing.TB, db store.DB, emb embedding.Embedder, snapshot string) *search.Engine {
 	tb.Helper()
-	e, err := search.New(db, search.Options{Embedder: emb, SnapshotPath: snapshot, Logger: quiet})
+	return mustEngineWith(tb, db, search.Options{Embedder: emb, SnapshotPath: snapshot, Logger: quiet})
+}
+
+// mustEngineWith builds an engine over s with opts, as MustEngine does.
+func mustEngineWith(tb testing.TB, s search.Store, opts search.Options) *search.Engine {
+	tb.Helper()
+	e, err := search.New(s, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -12,24 +12,10 @@ import (
 	"quire/internal/store"
 )
 
-// engineWith builds an engine over s with the given scoring, as MustEngine
-// does with the defaults.
+// engineWith builds an engine over s with the given scoring.
 func engineWith(tb testing.TB, s search.Store, m embedding.Embedder, p search.ScoringParams) *search.Engine {
 	tb.Helper()
-	e, err := search.New(s, search.Options{Embedder: m, Scoring: p, Logger: quiet})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := e.LoadVectors(tb.Context()); err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := e.Sync(tb.Context()); err != nil {
-		tb.Fatal(err)
-	}
-	if err := e.BuildVectors(tb.Context()); err != nil {
-		tb.Fatal(err)
-	}
-	return e
+	return mustEngineWith(tb, s, search.Options{Embedder: m, Scoring: p, Logger: quiet})
 }
 
 // unreadable is a real store whose paper reads fail, as they do while the
